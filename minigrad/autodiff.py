@@ -1,0 +1,391 @@
+"""The backward pass and the functional transforms built on it.
+
+Order: every tensor carries a creation number (``_seq``), and an op's output is
+always created after its inputs, so sorting the reachable nodes by that number,
+newest first, is a topological order.  Finding the reachable nodes uses an
+explicit stack.  Neither step recurses, so a chain of a million ops
+backpropagates with Python's default recursion limit.
+
+Broadcasting: a VJP returns a gradient of the *broadcast* shape; ``_unbroadcast``
+sums it back to the input's shape here, once, for every edge.
+"""
+
+from __future__ import annotations
+
+import functools
+from operator import attrgetter
+
+import numpy as np
+
+from . import ops
+from .errors import BackwardError
+from .tensor import GradMode, Tensor, _to_array
+
+_by_seq = attrgetter("_seq")
+
+
+# --------------------------------------------------------------- grad mode
+class no_grad:
+    """Context manager and decorator: operations inside record no graph.
+
+    >>> import minigrad as mg
+    >>> x = mg.tensor(2.0, requires_grad=True)
+    >>> with mg.no_grad():
+    ...     y = x * 3
+    >>> y.requires_grad
+    False
+    """
+
+    _enable = False
+
+    def __enter__(self):
+        self._previous = GradMode.enabled
+        GradMode.enabled = self._enable
+
+    def __exit__(self, *exc):
+        GradMode.enabled = self._previous
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with type(self)():
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class enable_grad(no_grad):
+    """Turn graph recording back on inside a ``no_grad`` block."""
+
+    _enable = True
+
+
+def is_grad_enabled():
+    return GradMode.enabled
+
+
+# ------------------------------------------------------------- the engine
+def _reachable(roots):
+    """The graph behind ``roots``: interior nodes newest first (a topological
+    order) and the leaves that require grad, by id."""
+    seen = set()
+    nodes = []
+    leaves = {}
+    stack = [r for r in roots if r.requires_grad]
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        if t._op is None:
+            leaves[id(t)] = t
+            continue
+        nodes.append(t)
+        for a in t._args:
+            if isinstance(a, Tensor) and a.requires_grad and id(a) not in seen:
+                stack.append(a)
+    nodes.sort(key=_by_seq, reverse=True)
+    return nodes, leaves
+
+
+def _unbroadcast(g, shape):
+    """Sum ``g`` over the axes that broadcasting added or stretched."""
+    gshape = g.shape
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1)
+    if axes:
+        g = ops.sum(g, axis=axes, keepdims=True)
+    return ops.reshape(g, shape=shape)
+
+
+def _edge_grad(node, i, g, arg_values, create_graph):
+    """Gradient of ``node``'s output with respect to its argument ``i``."""
+    op = node._op
+    vjp = op.vjps[i]
+    if vjp is None:
+        return None
+    kwargs = node._kwargs or {}
+    if not create_graph:
+        return vjp(g, node.data, *arg_values, **kwargs)
+    if op.differentiable_vjp:
+        return vjp(g, node, *node._args, **kwargs)
+    # A user's NumPy-only VJP: compute it on arrays, and make sure a later
+    # attempt to differentiate the result explains itself instead of
+    # silently returning zero.
+    values = [a.data if isinstance(a, Tensor) else a for a in node._args]
+    value = vjp(g.data, node.data, *values, **kwargs)
+    return Tensor._from_op(np.asarray(value), ops.first_order_only, (g,) + node.parents,
+                           {"op_name": op.name})
+
+
+def _run_backward(roots, root_grads, create_graph, wanted=None):
+    """The backward pass.  Returns the gradient of every tensor in ``wanted``
+    (a dict id -> tensor) or, when ``wanted`` is None, accumulates into the
+    ``.grad`` of leaves (and of tensors that called ``retain_grad()``)."""
+    grads = {}
+    for r, g in zip(roots, root_grads):
+        grads[id(r)] = grads[id(r)] + g if id(r) in grads else g
+    results = {}
+    written = set()
+    nodes, leaves = _reachable(roots)
+    with (enable_grad() if create_graph else no_grad()):
+        for node in nodes:
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            if wanted is not None and id(node) in wanted:
+                results[id(node)] = g
+            elif wanted is None and node._retains_grad:
+                _store(node, g, written)
+            args = node._args
+            arg_values = None if create_graph else [
+                a.data if isinstance(a, Tensor) else a for a in args]
+            for i, a in enumerate(args):
+                if not (isinstance(a, Tensor) and a.requires_grad):
+                    continue
+                gi = _edge_grad(node, i, g, arg_values, create_graph)
+                if gi is None:
+                    continue
+                gi = _unbroadcast(gi, a.data.shape)
+                key = id(a)
+                grads[key] = grads[key] + gi if key in grads else gi
+        # What is left in ``grads`` belongs to leaves.
+        for key, g in grads.items():
+            if wanted is not None:
+                if key in wanted:
+                    results[key] = results[key] + g if key in results else g
+            elif key in leaves:
+                _store(leaves[key], g, written)
+    return results
+
+
+
+def _store(t, g, written):
+    """Accumulate ``g`` into ``t.grad`` without ever aliasing another gradient."""
+    if isinstance(g, Tensor):          # create_graph=True: keep the graph
+        t.grad = g if t.grad is None else t.grad + g
+        return
+    g = np.asarray(g)
+    if g.dtype != t.data.dtype:
+        g = g.astype(t.data.dtype)
+    if t.grad is not None:
+        t.grad = t.grad + g
+        return
+    # A VJP may pass ``g`` straight through (add) or return a read-only
+    # broadcast view (sum); copy those so each .grad is its own array.
+    if id(g) in written or g.base is not None or not g.flags.writeable:
+        g = g.copy()
+    written.add(id(g))
+    t.grad = g
+
+
+def _seed(root, grad, create_graph):
+    """The gradient that starts the pass: 1 for a one-element root."""
+    if grad is None:
+        if root.data.size != 1:
+            raise BackwardError(
+                f"backward() on a tensor of shape {root.shape} needs the gradient of the "
+                f"final result with respect to it: pass grad= an array of that shape, "
+                f"or reduce first (e.g. y.sum().backward()).")
+        seed = np.ones(root.data.shape, dtype=root.data.dtype)
+    else:
+        seed = np.array(grad.data if isinstance(grad, Tensor) else grad,
+                        dtype=root.data.dtype)
+        if seed.shape != root.data.shape:
+            raise BackwardError(
+                f"backward(grad=...) got a gradient of shape {seed.shape} for a tensor of "
+                f"shape {root.shape}; they must match.")
+    if create_graph:
+        return grad if isinstance(grad, Tensor) else Tensor._from_op(seed, None, (), None)
+    return seed
+
+
+def backward(root, grad=None, create_graph=False):
+    """Run the backward pass from ``root``; see :meth:`Tensor.backward`."""
+    if not root.requires_grad:
+        raise BackwardError(
+            "backward() on a tensor that does not require grad: none of the tensors it "
+            "was computed from has requires_grad=True (or it was computed under "
+            "mg.no_grad()). Create your variables with mg.tensor(..., requires_grad=True).")
+    seed = _seed(root, grad, create_graph)
+    if root._op is None:               # backward on a leaf itself
+        _store(root, seed, set())
+        return
+    _run_backward([root], [seed], create_graph)
+
+
+def grad_of(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=True):
+    """Gradients of ``outputs`` with respect to ``inputs``, returned, not stored.
+
+    Like ``torch.autograd.grad``: ``.grad`` fields are left untouched.  An input
+    that the outputs do not depend on gets zeros.
+    """
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = [inputs] if single else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
+        grad_outputs = [grad_outputs] * len(outputs)
+    roots, seeds = [], []
+    for out, g in zip(outputs, grad_outputs):
+        if out.requires_grad:
+            roots.append(out)
+            seeds.append(_seed(out, g, create_graph))
+    wanted = {id(x): x for x in inputs}
+    results = _run_backward(roots, seeds, create_graph, wanted) if roots else {}
+    # A root that is itself an input receives its seed directly.
+    for r, s in zip(roots, seeds):
+        if id(r) in wanted and r._op is None:
+            results[id(r)] = results[id(r)] + s if id(r) in results else s
+    grads = []
+    for x in inputs:
+        g = results.get(id(x))
+        if g is None:
+            zeros = np.zeros(x.data.shape, dtype=x.data.dtype)
+            g = Tensor._from_op(zeros, None, (), None) if create_graph else zeros
+        grads.append(g)
+    return grads[0] if single else grads
+
+
+# ------------------------------------------------------ functional transforms
+def _prepare(args, argnums):
+    """Turn the differentiated arguments into tensors that require grad.
+
+    An argument that already requires grad is being traced by an outer
+    transform: it is used as it is and the gradient is built with
+    ``create_graph=True``, so transforms nest.
+    """
+    args = list(args)
+    nested = False
+    for i in argnums:
+        a = args[i]
+        if isinstance(a, Tensor) and a.requires_grad and GradMode.enabled:
+            nested = True
+        else:
+            data = _to_array(a)
+            if data.dtype.kind != "f":
+                data = data.astype(np.float64)
+            args[i] = Tensor._from_op(data, None, (), None).requires_grad_()
+    return args, nested
+
+
+def _argnums_tuple(argnums):
+    return (argnums,) if isinstance(argnums, int) else tuple(argnums)
+
+
+def _output(g, was_tensor):
+    return g if was_tensor else (g.data if isinstance(g, Tensor) else g)
+
+
+def value_and_grad(f, argnums=0):
+    """``f``'s value and its gradient with respect to argument(s) ``argnums``.
+
+    >>> import numpy as np, minigrad as mg
+    >>> value, g = mg.value_and_grad(lambda x: (x ** 2).sum())(np.array([1.0, 3.0]))
+    >>> float(value), g
+    (10.0, array([2., 6.]))
+    """
+    nums = _argnums_tuple(argnums)
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        was_tensor = [isinstance(args[i], Tensor) for i in nums]
+        traced, nested = _prepare(args, nums)
+        out = f(*traced, **kwargs)
+        if not isinstance(out, Tensor) or out.data.size != 1:
+            shape = out.shape if isinstance(out, Tensor) else type(out).__name__
+            raise BackwardError(
+                f"grad(f) needs f to return a one-element tensor, got {shape}. "
+                f"Reduce the output (e.g. .sum() or .mean()) or use mg.jacobian.")
+        grads = grad_of(out, [traced[i] for i in nums], create_graph=nested)
+        grads = [_output(g, t) for g, t in zip(grads, was_tensor)]
+        value = out if nested else out.data.reshape(())
+        return value, (grads[0] if isinstance(argnums, int) else tuple(grads))
+    return wrapped
+
+
+def grad(f, argnums=0):
+    """The gradient function of a scalar-valued ``f``; nests for higher order.
+
+    >>> import numpy as np, minigrad as mg
+    >>> mg.grad(lambda x: mg.sin(x).sum())(np.array([0.0]))
+    array([1.])
+    >>> second = mg.grad(lambda x: mg.grad(lambda y: (y ** 3).sum())(x).sum())
+    >>> second(np.array([2.0]))   # d²/dx² x³ = 6x
+    array([12.])
+    """
+    vg = value_and_grad(f, argnums)
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        return vg(*args, **kwargs)[1]
+    return wrapped
+
+
+def jacobian(f, argnums=0):
+    """The Jacobian of ``f`` at a point, of shape ``out.shape + x.shape``.
+
+    One backward pass per output element (reverse mode).
+
+    >>> import numpy as np, minigrad as mg
+    >>> mg.jacobian(lambda x: x * x)(np.array([1.0, 2.0]))
+    array([[2., 0.],
+           [0., 4.]])
+    """
+    if not isinstance(argnums, int):
+        raise TypeError("jacobian(f, argnums) takes a single argument index")
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        was_tensor = isinstance(args[argnums], Tensor)
+        traced, nested = _prepare(args, (argnums,))
+        x = traced[argnums]
+        out = f(*traced, **kwargs)
+        if not isinstance(out, Tensor):
+            raise BackwardError("jacobian(f) needs f to return a tensor")
+        rows = []
+        for k in range(out.data.size):
+            seed = np.zeros(out.data.size, dtype=out.data.dtype)
+            seed[k] = 1.0
+            rows.append(grad_of(out, x, seed.reshape(out.data.shape), create_graph=nested))
+        shape = out.data.shape + x.data.shape
+        if nested:
+            from .functional import stack
+            jac = stack(rows, axis=0).reshape(shape) if rows else Tensor(np.zeros(shape))
+            return jac if was_tensor else jac.data
+        return np.stack(rows).reshape(shape) if rows else np.zeros(shape)
+    return wrapped
+
+
+def hessian(f, argnums=0):
+    """The Hessian of a scalar ``f``: the Jacobian of its gradient (double backward).
+
+    >>> import numpy as np, minigrad as mg
+    >>> mg.hessian(lambda x: (x[0] ** 2) * x[1])(np.array([1.0, 3.0]))
+    array([[6., 2.],
+           [2., 0.]])
+    """
+    return jacobian(grad(f, argnums), argnums)
+
+
+def hvp(f, argnums=0):
+    """Hessian-vector product ``H(x) @ v`` without forming ``H``: ``hvp(f)(x, v)``.
+
+    >>> import numpy as np, minigrad as mg
+    >>> mg.hvp(lambda x: (x ** 3).sum())(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+    array([ 6., 12.])
+    """
+    if not isinstance(argnums, int):
+        raise TypeError("hvp(f, argnums) takes a single argument index")
+    g = grad(f, argnums)
+
+    def wrapped(*args):
+        *primals, v = args
+        v_data = v.data if isinstance(v, Tensor) else np.asarray(v, dtype=np.float64)
+
+        def directional(*xs):
+            return (g(*xs) * v_data).sum()
+        return grad(directional, argnums)(*primals)
+    return wrapped

@@ -1,0 +1,318 @@
+"""The Tensor: an ndarray plus the node of the graph that produced it.
+
+A tensor made by an operation on tensors that require grad remembers the
+primitive (``_op``), the arguments it was called with (``_args``, tensors or
+constants), the keyword arguments (``_kwargs``) and a creation number
+(``_seq``).  That is the whole graph: the backward pass in ``autodiff.py``
+walks these links.  Tensors use ``__slots__`` because a deep graph holds
+millions of them and the per-op overhead is the cost of building one.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from .errors import DTypeError
+
+_next_seq = itertools.count().__next__
+
+
+class GradMode:
+    """Global switch read by every primitive: record the graph or not."""
+
+    enabled = True
+
+
+def _check_differentiable_dtype(data, where):
+    kind = data.dtype.kind
+    if kind != "f":
+        what = {"i": "integer", "u": "unsigned integer", "b": "boolean",
+                "c": "complex", "O": "object"}.get(kind, f"'{data.dtype}'")
+        raise DTypeError(
+            f"{where}: requires_grad=True needs a floating-point tensor, got {what} "
+            f"dtype {data.dtype} with shape {data.shape}. Convert first, e.g. "
+            f"mg.tensor(data, dtype=np.float64, requires_grad=True)"
+            + ("; minigrad does not differentiate complex numbers." if kind == "c" else ".")
+        )
+
+
+def _to_array(data, dtype=None):
+    """Convert user data to an ndarray: float64 unless a float dtype was given."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        return np.array(data, dtype=dtype)
+    arr = np.array(data)
+    if arr.dtype.kind in "biu" or arr.dtype == object and _all_numbers(arr):
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def _all_numbers(arr):
+    try:
+        arr.astype(np.float64)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+class Tensor:
+    """An n-dimensional array that can record how it was computed.
+
+    >>> import minigrad as mg
+    >>> x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True, name="x")
+    >>> y = (x * x).sum()
+    >>> y.backward()
+    >>> x.grad
+    array([2., 4., 6.])
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "name",
+                 "_op", "_args", "_kwargs", "_seq", "_retains_grad", "__weakref__")
+
+    # NumPy must hand ``ndarray + tensor`` to Tensor.__radd__ instead of
+    # broadcasting the tensor as an object.
+    __array_ufunc__ = None
+
+    def __init__(self, data, requires_grad=False, name=None, dtype=None):
+        self.data = _to_array(data, dtype)
+        self.grad = None
+        self.requires_grad = False
+        self.name = name
+        self._op = None
+        self._args = ()
+        self._kwargs = None
+        self._seq = _next_seq()
+        self._retains_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _from_op(cls, data, op, args, kwargs):
+        """Fast constructor used by primitives: no conversion, no checks."""
+        t = cls.__new__(cls)
+        t.data = data
+        t.grad = None
+        t.requires_grad = op is not None
+        t.name = None
+        t._op = op
+        t._args = args
+        t._kwargs = kwargs
+        t._seq = _next_seq()
+        t._retains_grad = False
+        return t
+
+    # ----------------------------------------------------------- attributes
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def T(self):
+        return _ops.transpose(self)
+
+    @property
+    def is_leaf(self):
+        """True for tensors the user made (not produced by a recorded op)."""
+        return self._op is None
+
+    @property
+    def op_name(self):
+        """Name of the primitive that made this tensor, or None for a leaf."""
+        return None if self._op is None else self._op.name
+
+    @property
+    def parents(self):
+        """The tensors this one was computed from (constants left out)."""
+        return tuple(a for a in self._args if isinstance(a, Tensor))
+
+    def __len__(self):
+        return len(self.data)
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        return self.data.item()
+
+    def numpy(self):
+        """The underlying ndarray (shared, not copied)."""
+        return self.data
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def detach(self):
+        """A new leaf sharing this tensor's data, cut off from the graph."""
+        return Tensor._from_op(self.data, None, (), None)
+
+    def requires_grad_(self, requires_grad=True):
+        """Mark a leaf as a variable to differentiate with respect to (in place)."""
+        if requires_grad:
+            _check_differentiable_dtype(self.data, f"tensor {self._label()}")
+        elif self._op is not None:
+            raise ValueError(
+                f"requires_grad_(False) on {self._label()}, which was produced by "
+                f"'{self._op.name}': only leaves can change it. Use .detach() instead.")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self):
+        """Keep this interior tensor's gradient in ``.grad`` after backward."""
+        self._retains_grad = True
+        return self
+
+    def zero_grad(self):
+        self.grad = None
+        return self
+
+    def backward(self, grad=None, create_graph=False):
+        """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
+
+        ``grad`` is the gradient flowing into this tensor; it may be omitted only
+        for a one-element output.  With ``create_graph=True`` the gradients are
+        tensors with graphs of their own, so they can be differentiated again.
+
+        The graph is kept after the pass: calling ``backward`` a second time
+        adds the same gradients again (like PyTorch with ``retain_graph=True``).
+        """
+        from .autodiff import backward
+        backward(self, grad, create_graph=create_graph)
+
+    def _label(self):
+        return f"'{self.name}'" if self.name else f"of shape {self.shape}"
+
+    def __repr__(self):
+        body = np.array2string(self.data, separator=", ", precision=4,
+                               threshold=20, prefix="tensor(")
+        extras = []
+        if self.dtype != np.float64:
+            extras.append(f"dtype={self.dtype}")
+        if self._op is not None:
+            extras.append(f"op={self._op.name}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+    def __bool__(self):
+        if self.size != 1:
+            raise ValueError(
+                f"The truth value of a tensor of shape {self.shape} is ambiguous; "
+                f"use (t > 0).data.any() or .all().")
+        return bool(self.data)
+
+    def __hash__(self):
+        return id(self)
+
+    # ------------------------------------------------------------ operators
+    def __add__(self, other):
+        return _ops.add(self, other)
+
+    def __radd__(self, other):
+        return _ops.add(other, self)
+
+    def __sub__(self, other):
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return _ops.sub(other, self)
+
+    def __mul__(self, other):
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return _ops.mul(other, self)
+
+    def __truediv__(self, other):
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops.div(other, self)
+
+    def __pow__(self, other):
+        return _ops.pow(self, other)
+
+    def __rpow__(self, other):
+        return _ops.pow(other, self)
+
+    def __matmul__(self, other):
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops.matmul(other, self)
+
+    def __neg__(self):
+        return _ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops.abs(self)
+
+    def __getitem__(self, index):
+        return _ops.getitem(self, index=_index_data(index))
+
+    # Comparisons give boolean tensors that carry no gradient (as in PyTorch).
+    def __lt__(self, other):
+        return Tensor._from_op(self.data < _data(other), None, (), None)
+
+    def __le__(self, other):
+        return Tensor._from_op(self.data <= _data(other), None, (), None)
+
+    def __gt__(self, other):
+        return Tensor._from_op(self.data > _data(other), None, (), None)
+
+    def __ge__(self, other):
+        return Tensor._from_op(self.data >= _data(other), None, (), None)
+
+    def __eq__(self, other):
+        return Tensor._from_op(self.data == _data(other), None, (), None)
+
+    def __ne__(self, other):
+        return Tensor._from_op(self.data != _data(other), None, (), None)
+
+
+def _data(x):
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _index_data(index):
+    """Indices may contain tensors (integer or boolean); use their arrays."""
+    if isinstance(index, tuple):
+        return tuple(_data(i) for i in index)
+    return _data(index)
+
+
+def tensor(data, requires_grad=False, name=None, dtype=None):
+    """Make a tensor. Numbers and integer data become float64; float32 is kept.
+
+    >>> import minigrad as mg
+    >>> mg.tensor(3).dtype
+    dtype('float64')
+    >>> mg.tensor([1.0, 2.0], requires_grad=True, name="w")
+    tensor([1., 2.], requires_grad=True, name='w')
+    """
+    return Tensor(data, requires_grad=requires_grad, name=name, dtype=dtype)
+
+
+def as_tensor(x):
+    """Return ``x`` if it is a tensor, else a new constant tensor holding it."""
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+from . import ops as _ops  # noqa: E402  (ops needs Tensor defined first)
