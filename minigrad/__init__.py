@@ -9,17 +9,61 @@ array([2., 4.])
 """
 
 from . import ops
-from .autodiff import (enable_grad, grad, grad_of, hessian, hvp, is_grad_enabled,
-                       jacobian, no_grad, value_and_grad)
+from .autodiff import (
+                       enable_grad,
+                       grad,
+                       grad_of,
+                       hessian,
+                       hvp,
+                       is_grad_enabled,
+                       jacobian,
+                       no_grad,
+                       value_and_grad,
+)
 from .errors import BackwardError, DTypeError, MinigradError, ShapeError
-from .functional import (abs, add, broadcast_to, clip, concatenate, cos, div, exp,
-                         expand_dims, flatten, log, log_softmax, logsumexp, matmul, max,
-                         maximum, mean, min, minimum, mul, neg, pow, relu, reshape,
-                         sigmoid, sin, softmax, sqrt, squeeze, stack, sub, sum, tanh,
-                         transpose, where)
+from .functional import (
+                       abs,
+                       add,
+                       broadcast_to,
+                       clip,
+                       concatenate,
+                       cos,
+                       div,
+                       exp,
+                       expand_dims,
+                       flatten,
+                       log,
+                       log_softmax,
+                       logsumexp,
+                       matmul,
+                       max,
+                       maximum,
+                       mean,
+                       min,
+                       minimum,
+                       mul,
+                       neg,
+                       pow,
+                       relu,
+                       reshape,
+                       sigmoid,
+                       sin,
+                       softmax,
+                       sqrt,
+                       squeeze,
+                       stack,
+                       sub,
+                       sum,
+                       tanh,
+                       transpose,
+                       where,
+)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .ops import REGISTRY, Primitive, primitive
 from .tensor import Tensor, as_tensor, tensor
+
+# Modules of later layers (graph rendering, optimizers, data) are imported
+# below this line, one line each.
 
 __version__ = "0.1.0"
 

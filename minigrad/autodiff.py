@@ -1,10 +1,9 @@
 """The backward pass and the functional transforms built on it.
 
 Order: every tensor carries a creation number (``_seq``), and an op's output is
-always created after its inputs, so sorting the reachable nodes by that number,
-newest first, is a topological order.  Finding the reachable nodes uses an
-explicit stack.  Neither step recurses, so a chain of a million ops
-backpropagates with Python's default recursion limit.
+always created after its inputs, so visiting nodes newest first (a heap keyed
+on that number) is a topological order.  Nothing recurses, so a chain of a
+million ops backpropagates with Python's default recursion limit.
 
 Broadcasting: a VJP returns a gradient of the *broadcast* shape; ``_unbroadcast``
 sums it back to the input's shape here, once, for every edge.
@@ -13,15 +12,13 @@ sums it back to the input's shape here, once, for every edge.
 from __future__ import annotations
 
 import functools
-from operator import attrgetter
+from heapq import heappop, heappush
 
 import numpy as np
 
 from . import ops
 from .errors import BackwardError
 from .tensor import GradMode, Tensor, _to_array
-
-_by_seq = attrgetter("_seq")
 
 
 # --------------------------------------------------------------- grad mode
@@ -65,29 +62,6 @@ def is_grad_enabled():
 
 
 # ------------------------------------------------------------- the engine
-def _reachable(roots):
-    """The graph behind ``roots``: interior nodes newest first (a topological
-    order) and the leaves that require grad, by id."""
-    seen = set()
-    nodes = []
-    leaves = {}
-    stack = [r for r in roots if r.requires_grad]
-    while stack:
-        t = stack.pop()
-        if id(t) in seen:
-            continue
-        seen.add(id(t))
-        if t._op is None:
-            leaves[id(t)] = t
-            continue
-        nodes.append(t)
-        for a in t._args:
-            if isinstance(a, Tensor) and a.requires_grad and id(a) not in seen:
-                stack.append(a)
-    nodes.sort(key=_by_seq, reverse=True)
-    return nodes, leaves
-
-
 def _unbroadcast(g, shape):
     """Sum ``g`` over the axes that broadcasting added or stretched."""
     gshape = g.shape
@@ -101,66 +75,85 @@ def _unbroadcast(g, shape):
     return ops.reshape(g, shape=shape)
 
 
-def _edge_grad(node, i, g, arg_values, create_graph):
-    """Gradient of ``node``'s output with respect to its argument ``i``."""
-    op = node._op
-    vjp = op.vjps[i]
-    if vjp is None:
-        return None
-    kwargs = node._kwargs or {}
-    if not create_graph:
-        return vjp(g, node.data, *arg_values, **kwargs)
-    if op.differentiable_vjp:
-        return vjp(g, node, *node._args, **kwargs)
-    # A user's NumPy-only VJP: compute it on arrays, and make sure a later
-    # attempt to differentiate the result explains itself instead of
-    # silently returning zero.
-    values = [a.data if isinstance(a, Tensor) else a for a in node._args]
-    value = vjp(g.data, node.data, *values, **kwargs)
-    return Tensor._from_op(np.asarray(value), ops.first_order_only, (g,) + node.parents,
-                           {"op_name": op.name})
+def _first_order_vjp(node, vjp, g, kwargs):
+    """Under create_graph, a user's NumPy-only VJP is computed on arrays and
+    wrapped so that differentiating it again explains itself instead of
+    silently giving zero."""
+    value = np.asarray(vjp(g.data, node.data, *node._values, **kwargs))
+    return Tensor._from_op(value, ops.first_order_only, (g,) + node.parents,
+                           {"op_name": node._op.name})
 
 
-def _run_backward(roots, root_grads, create_graph, wanted=None):
-    """The backward pass.  Returns the gradient of every tensor in ``wanted``
-    (a dict id -> tensor) or, when ``wanted`` is None, accumulates into the
-    ``.grad`` of leaves (and of tensors that called ``retain_grad()``)."""
+def _run_backward(roots, seeds, create_graph, wanted=None):
+    """The backward pass.
+
+    Nodes are visited newest first through a heap keyed on creation number,
+    so a node is processed only after every node that feeds gradient into it.
+    A node enters the heap when it first receives a gradient: no separate
+    graph traversal, no recursion.  Returns the gradients of the tensors in
+    ``wanted`` (a dict id -> tensor); when ``wanted`` is None, accumulates them
+    into ``.grad`` of leaves instead (and of tensors that called retain_grad()).
+    """
     grads = {}
-    for r, g in zip(roots, root_grads):
-        grads[id(r)] = grads[id(r)] + g if id(r) in grads else g
+    leaves = {}
+    heap = []
+    for r, g in zip(roots, seeds):
+        if id(r) in grads:
+            grads[id(r)] = grads[id(r)] + g
+            continue
+        grads[id(r)] = g
+        if r._op is None:
+            leaves[id(r)] = r
+        else:
+            heappush(heap, (-r._seq, r))
     results = {}
     written = set()
-    nodes, leaves = _reachable(roots)
     with (enable_grad() if create_graph else no_grad()):
-        for node in nodes:
-            g = grads.pop(id(node), None)
-            if g is None:
-                continue
-            if wanted is not None and id(node) in wanted:
-                results[id(node)] = g
-            elif wanted is None and node._retains_grad:
+        while heap:
+            node = heappop(heap)[1]
+            g = grads.pop(id(node))
+            if wanted is not None:
+                if id(node) in wanted:
+                    results[id(node)] = g
+            elif node._retains_grad:
                 _store(node, g, written)
-            args = node._args
-            arg_values = None if create_graph else [
-                a.data if isinstance(a, Tensor) else a for a in args]
-            for i, a in enumerate(args):
+            vjps = node._op.vjps
+            kwargs = node._kwargs or _NO_KWARGS
+            i = -1
+            for a in node._args:
+                i += 1
                 if not (isinstance(a, Tensor) and a.requires_grad):
                     continue
-                gi = _edge_grad(node, i, g, arg_values, create_graph)
-                if gi is None:
+                vjp = vjps[i]
+                if vjp is None:
                     continue
-                gi = _unbroadcast(gi, a.data.shape)
+                if not create_graph:
+                    gi = vjp(g, node.data, *node._values, **kwargs)
+                elif node._op.differentiable_vjp:
+                    gi = vjp(g, node, *node._args, **kwargs)
+                else:
+                    gi = _first_order_vjp(node, vjp, g, kwargs)
+                if gi.shape != a.data.shape:
+                    gi = _unbroadcast(gi, a.data.shape)
                 key = id(a)
-                grads[key] = grads[key] + gi if key in grads else gi
-        # What is left in ``grads`` belongs to leaves.
-        for key, g in grads.items():
-            if wanted is not None:
-                if key in wanted:
-                    results[key] = results[key] + g if key in results else g
-            elif key in leaves:
-                _store(leaves[key], g, written)
+                if key in grads:
+                    grads[key] = grads[key] + gi
+                else:
+                    grads[key] = gi
+                    if a._op is None:
+                        leaves[key] = a
+                    else:
+                        heappush(heap, (-a._seq, a))
+    # Only leaves are left in ``grads``.
+    for key, g in grads.items():
+        if wanted is None:
+            _store(leaves[key], g, written)
+        elif key in wanted:
+            results[key] = g
     return results
 
+
+_NO_KWARGS = {}
 
 
 def _store(t, g, written):
@@ -211,9 +204,6 @@ def backward(root, grad=None, create_graph=False):
             "was computed from has requires_grad=True (or it was computed under "
             "mg.no_grad()). Create your variables with mg.tensor(..., requires_grad=True).")
     seed = _seed(root, grad, create_graph)
-    if root._op is None:               # backward on a leaf itself
-        _store(root, seed, set())
-        return
     _run_backward([root], [seed], create_graph)
 
 
@@ -235,10 +225,6 @@ def grad_of(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused
             seeds.append(_seed(out, g, create_graph))
     wanted = {id(x): x for x in inputs}
     results = _run_backward(roots, seeds, create_graph, wanted) if roots else {}
-    # A root that is itself an input receives its seed directly.
-    for r, s in zip(roots, seeds):
-        if id(r) in wanted and r._op is None:
-            results[id(r)] = results[id(r)] + s if id(r) in results else s
     grads = []
     for x in inputs:
         g = results.get(id(x))

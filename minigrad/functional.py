@@ -8,8 +8,6 @@ each is also a ``Tensor`` method (``mg.exp(x)`` and ``x.exp()``).
 
 from __future__ import annotations
 
-
-
 import numpy as np
 
 from . import ops

@@ -172,10 +172,7 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
         raise TypeError(f"gradcheck: f must return a tensor, got {type(out).__name__}")
     n_out = out.data.size
     n_in = sum(arrays[i].size for i in checked)
-    if not out.requires_grad:
-        analytic_zero = True
-    else:
-        analytic_zero = False
+    analytic_zero = not out.requires_grad   # f ignores its inputs: J is zero
     if n_out * n_in <= FULL_JACOBIAN_LIMIT:
         problems = _full_check(f, arrays, tensors, checked, out, eps, atol, rtol,
                                analytic_zero, inputs)
@@ -184,8 +181,9 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
                                     analytic_zero, inputs, np.random.default_rng(seed))
     if not problems:
         return True
-    message = "gradcheck failed: analytic and numeric derivatives disagree\n" + \
-        "\n".join(problems) + f"\n  (tolerance: |analytic - numeric| <= {atol} + {rtol} * |numeric|)"
+    message = ("gradcheck failed: analytic and numeric derivatives disagree\n"
+               + "\n".join(problems)
+               + f"\n  (tolerance: |analytic - numeric| <= {atol} + {rtol} * |numeric|)")
     if raise_exception:
         raise GradcheckError(message)
     warnings.warn(message, stacklevel=2)

@@ -30,8 +30,10 @@ import numpy as np
 from .errors import ShapeError
 from .tensor import GradMode, Tensor
 
+_from_op = Tensor._from_op
+
 #: Every primitive, built-in or user-defined, by name.  Tests iterate over it.
-REGISTRY: dict[str, "Primitive"] = {}
+REGISTRY: dict[str, Primitive] = {}
 
 
 class Primitive:
@@ -68,12 +70,14 @@ class Primitive:
         return self
 
     def __call__(self, *args, **kwargs):
+        # The hot path of the whole library: keep it flat.
         datas = []
         is_tensor_call = traced = False
         for a in args:
             if isinstance(a, Tensor):
                 is_tensor_call = True
-                traced = traced or a.requires_grad
+                if a.requires_grad:
+                    traced = True
                 datas.append(a.data)
             else:
                 datas.append(a)
@@ -82,16 +86,16 @@ class Primitive:
         except (ValueError, TypeError, IndexError) as exc:
             raise _explain(self, datas, kwargs, exc) from exc
         if not is_tensor_call:
-            return out
-        if type(out) is not np.ndarray:  # NumPy returns scalars for 0-d results
-            out = np.asarray(out)
+            return out                    # arrays in, array out: used inside VJPs
+        if out.__class__ is not np.ndarray:
+            out = np.asarray(out)         # NumPy returns scalars for 0-d results
         if traced and GradMode.enabled:
             if self.vjps is None:
                 raise NotImplementedError(
                     f"primitive '{self.name}' has no derivative yet: call "
                     f"{self.name}.defvjp(...) before using it on tensors that require grad")
-            return Tensor._from_op(out, self, args, kwargs or None)
-        return Tensor._from_op(out, None, (), None)
+            return _from_op(out, self, args, kwargs or None, datas)
+        return _from_op(out, None, (), None)
 
     def __repr__(self):
         return f"<minigrad primitive '{self.name}'>"

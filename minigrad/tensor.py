@@ -70,7 +70,8 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "name",
-                 "_op", "_args", "_kwargs", "_seq", "_retains_grad", "__weakref__")
+                 "_op", "_args", "_values", "_kwargs", "_seq", "_retains_grad",
+                 "__weakref__")
 
     # NumPy must hand ``ndarray + tensor`` to Tensor.__radd__ instead of
     # broadcasting the tensor as an object.
@@ -83,6 +84,7 @@ class Tensor:
         self.name = name
         self._op = None
         self._args = ()
+        self._values = ()
         self._kwargs = None
         self._seq = _next_seq()
         self._retains_grad = False
@@ -90,8 +92,10 @@ class Tensor:
             self.requires_grad_(True)
 
     @classmethod
-    def _from_op(cls, data, op, args, kwargs):
-        """Fast constructor used by primitives: no conversion, no checks."""
+    def _from_op(cls, data, op, args, kwargs, values=()):
+        """Fast constructor: no conversion, no checks.  ``args`` are the op's
+        arguments (tensors or constants), ``values`` their arrays at the time
+        of the forward pass, which the backward pass uses."""
         t = cls.__new__(cls)
         t.data = data
         t.grad = None
@@ -99,6 +103,7 @@ class Tensor:
         t.name = None
         t._op = op
         t._args = args
+        t._values = values
         t._kwargs = kwargs
         t._seq = _next_seq()
         t._retains_grad = False
