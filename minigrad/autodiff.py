@@ -75,10 +75,12 @@ def _unbroadcast(g, shape):
     return ops.reshape(g, shape=shape)
 
 
-def _first_order_vjp(node, vjp, g, kwargs):
-    """Under create_graph, a user's NumPy-only VJP is computed on arrays and
-    wrapped so that differentiating it again explains itself instead of
-    silently giving zero."""
+def _tensor_vjp(node, vjp, g, kwargs):
+    """A VJP under create_graph=True: run on tensors, so it records a graph."""
+    if node._op.differentiable_vjp:
+        return vjp(g, node, *node._args, **kwargs)
+    # A user's NumPy-only VJP is computed on arrays and wrapped so that
+    # differentiating it again explains itself instead of silently giving zero.
     value = np.asarray(vjp(g.data, node.data, *node._values, **kwargs))
     return Tensor._from_op(value, ops.first_order_only, (g,) + node.parents,
                            {"op_name": node._op.name})
@@ -118,7 +120,7 @@ def _run_backward(roots, seeds, create_graph, wanted=None):
             elif node._retains_grad:
                 _store(node, g, written)
             vjps = node._op.vjps
-            kwargs = node._kwargs or _NO_KWARGS
+            kwargs = node._kwargs
             i = -1
             for a in node._args:
                 i += 1
@@ -127,12 +129,12 @@ def _run_backward(roots, seeds, create_graph, wanted=None):
                 vjp = vjps[i]
                 if vjp is None:
                     continue
-                if not create_graph:
-                    gi = vjp(g, node.data, *node._values, **kwargs)
-                elif node._op.differentiable_vjp:
-                    gi = vjp(g, node, *node._args, **kwargs)
+                if create_graph:
+                    gi = _tensor_vjp(node, vjp, g, kwargs or _NO_KWARGS)
+                elif kwargs is None:       # most ops: skip the cost of **{}
+                    gi = vjp(g, node.data, *node._values)
                 else:
-                    gi = _first_order_vjp(node, vjp, g, kwargs)
+                    gi = vjp(g, node.data, *node._values, **kwargs)
                 if gi.shape != a.data.shape:
                     gi = _unbroadcast(gi, a.data.shape)
                 key = id(a)
