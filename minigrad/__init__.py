@@ -64,6 +64,7 @@ from .tensor import Tensor, as_tensor, tensor
 
 # Modules of later layers (graph rendering, optimizers, data) are imported
 # below this line, one line each.
+from . import data, datasets, models  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -78,4 +79,5 @@ __all__ = [
     "maximum", "mean", "min", "minimum", "mul", "neg", "pow", "relu", "reshape",
     "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack", "sub", "sum", "tanh",
     "transpose", "where",
+    "data", "datasets", "models",
 ]

@@ -1,0 +1,153 @@
+"""The small data sets of chapter 6 of *Understanding Deep Learning*, and toy functions.
+
+Every data set is made by a generator with a seed, so the same call always
+returns the same numbers; the defaults give the chapter's fixed sets:
+
+* :func:`linear_regression`: twelve input/output pairs for the 1-D linear
+  model (the training set of figure 6.1);
+* :func:`gabor`: inputs uniform in [-15, 15] passed through the Gabor model of
+  eq. 6.8 with phi = [0, 16.6] plus Gaussian noise (28 pairs, as in figure 6.3);
+* :func:`two_class_1d`: problem 6.4's two classes, ten points from N(-1, 1)
+  labelled 0 and ten from N(1, 1) labelled 1;
+* :func:`sine`: a noisy sine wave for the shallow network of eq. 3.1.
+
+The toy *functions* (:func:`bowl`, :func:`rosenbrock`, :func:`saddle`) are loss
+surfaces written with minigrad operations, so that optimizers can run on them
+directly.  They take ``phi`` whose first axis holds the two coordinates, so
+the same function evaluates one point (shape ``(2,)``) or a whole grid (shape
+``(2, H, W)``) for a picture.
+
+>>> import minigrad as mg
+>>> x, y = mg.datasets.gabor()
+>>> x.shape, y.shape
+((28,), (28,))
+>>> float(mg.datasets.rosenbrock([1.0, 1.0]).item())
+0.0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .tensor import as_tensor
+
+__all__ = ["linear_regression", "gabor", "two_class_1d", "sine",
+           "bowl", "rosenbrock", "saddle", "BOWL_MINIMUM", "ROSENBROCK_MINIMUM"]
+
+
+# ------------------------------------------------------------------ data sets
+def linear_regression(n=12, phi=(0.7, 0.5), noise=0.1, x_range=(0.0, 2.0), seed=0):
+    """Inputs and outputs for the 1-D linear model ``y = phi0 + phi1 * x`` plus noise.
+
+    The inputs are uniform in ``x_range`` and sorted; the outputs have
+    Gaussian noise of standard deviation ``noise``.  The default is the
+    chapter's training set of twelve pairs (figure 6.1a).
+
+    >>> x, y = linear_regression()
+    >>> x.shape, bool(x.min() >= 0.0 and x.max() <= 2.0)
+    ((12,), True)
+    """
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(x_range[0], x_range[1], size=n))
+    y = phi[0] + phi[1] * x + noise * rng.standard_normal(n)
+    return x, y
+
+
+def gabor_numpy(x, phi, a=32.0):
+    """Eq. 6.8 on plain NumPy arrays (no gradient): used to make the data."""
+    z = phi[0] + 0.06 * phi[1] * np.asarray(x, dtype=np.float64)
+    return np.sin(z) * np.exp(-z ** 2 / a)
+
+
+def gabor(n=28, phi=(0.0, 16.6), noise=0.15, a=32.0, x_range=(-15.0, 15.0), seed=0):
+    """Training data for the Gabor model (eq. 6.8, figure 6.3).
+
+    ``x`` is drawn uniformly from ``x_range`` (default [-15, 15]), passed
+    through the Gabor model with parameters ``phi`` (default [0, 16.6]) and
+    envelope constant ``a``, and Gaussian noise with standard deviation
+    ``noise`` is added.  ``n`` pairs, 28 by default as in the book.
+
+    >>> x, y = gabor(n=5, seed=1)
+    >>> x.shape, bool(np.all(np.abs(x) <= 15))
+    ((5,), True)
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(x_range[0], x_range[1], size=n)
+    y = gabor_numpy(x, phi, a) + noise * rng.standard_normal(n)
+    return x, y
+
+
+def two_class_1d(n_per_class=10, means=(-1.0, 1.0), std=1.0, seed=0):
+    """The two classes of problem 6.4: ``x`` and labels ``y`` in {0, 1}.
+
+    ``n_per_class`` points from N(means[0], std**2) get label 0 and as many
+    from N(means[1], std**2) get label 1 (class 0 first, then class 1).
+
+    >>> x, y = two_class_1d()
+    >>> x.shape, y.tolist()[:3], int(y.sum())
+    ((20,), [0.0, 0.0, 0.0], 10)
+    """
+    rng = np.random.default_rng(seed)
+    x0 = rng.normal(means[0], std, size=n_per_class)
+    x1 = rng.normal(means[1], std, size=n_per_class)
+    x = np.concatenate([x0, x1])
+    y = np.concatenate([np.zeros(n_per_class), np.ones(n_per_class)])
+    return x, y
+
+
+def sine(n=20, noise=0.1, x_range=(0.0, 2.0), frequency=1.0, seed=0):
+    """A noisy sine wave ``sin(2 pi f x)`` on sorted inputs: data for a shallow network.
+
+    >>> x, y = sine(n=8)
+    >>> x.shape, bool(np.all(np.diff(x) >= 0))
+    ((8,), True)
+    """
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(x_range[0], x_range[1], size=n))
+    y = np.sin(2 * np.pi * frequency * x) + noise * rng.standard_normal(n)
+    return x, y
+
+
+# ------------------------------------------------------------- toy functions
+BOWL_MINIMUM = np.array([0.0, 0.0])
+ROSENBROCK_MINIMUM = np.array([1.0, 1.0])
+
+
+def bowl(phi, scales=(0.1, 10.0)):
+    """A quadratic bowl, shallow along phi0 and steep along phi1 (figure 6.9's setting).
+
+    ``L = scales[0] * phi0**2 + scales[1] * phi1**2``: the curvature differs by
+    a factor of ``scales[1] / scales[0]`` (100 by default), so one fixed
+    learning rate cannot suit both directions.  Minimum 0 at the origin.
+
+    >>> import minigrad as mg
+    >>> bowl(mg.tensor([1.0, 1.0]))
+    tensor(10.1)
+    """
+    phi = as_tensor(phi)
+    return scales[0] * phi[0] ** 2 + scales[1] * phi[1] ** 2
+
+
+def rosenbrock(phi, a=1.0, b=100.0):
+    """Rosenbrock's banana valley ``(a - phi0)**2 + b (phi1 - phi0**2)**2``.
+
+    The minimum, 0, is at ``(a, a**2)`` at the bottom of a long curved valley
+    that is easy to find and slow to follow.
+
+    >>> rosenbrock([0.0, 0.0])
+    tensor(1.)
+    """
+    phi = as_tensor(phi)
+    return (a - phi[0]) ** 2 + b * (phi[1] - phi[0] ** 2) ** 2
+
+
+def saddle(phi):
+    """``phi0**2 - phi1**2``: a saddle point at the origin (a minimum along
+    phi0, a maximum along phi1); Newton's method walks straight onto it.
+
+    >>> saddle([1.0, 2.0])
+    tensor(-3.)
+    """
+    phi = as_tensor(phi)
+    return phi[0] ** 2 - phi[1] ** 2
+
