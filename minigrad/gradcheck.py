@@ -44,7 +44,9 @@ def _evaluate(f, arrays):
     with no_grad():
         out = f(*[Tensor._from_op(a, None, (), None) if isinstance(a, np.ndarray) else a
                   for a in arrays])
-    return np.asarray(out.data if isinstance(out, Tensor) else out, dtype=np.float64).ravel()
+    # A copy: f may return a view of its input (reshape, slicing, broadcast_to),
+    # which the next perturbation would change under our feet.
+    return np.array(out.data if isinstance(out, Tensor) else out, dtype=np.float64).ravel()
 
 
 def _numeric_columns(f, arrays, i, eps, elements=None):
@@ -138,7 +140,9 @@ def _analytic_rows(f, tensors, checked, out, seeds):
         grads = grad_of(out, [tensors[i] for i in checked], seed)
         for i, g in zip(checked, grads):
             rows[i].append(np.asarray(g, dtype=np.float64).ravel())
-    return {i: np.array(r) for i, r in rows.items()}
+    # reshape: an empty output (no seeds) still gives a (0, n) Jacobian.
+    return {i: np.array(r).reshape(len(seeds), tensors[i].data.size)
+            for i, r in rows.items()}
 
 
 def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
