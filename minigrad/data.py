@@ -138,6 +138,7 @@ def batches(arrays, batch_size, rng=None, shuffle=True, drop_last=False):
     [[0.0, 1.0], [2.0, 3.0], [4.0]]
     """
     items, n, single = _as_arrays(arrays, "batches")
+    _check_batch_size(batch_size, n, "batches")
     if shuffle:
         rng = as_generator(rng, where="batches")
     for index in batch_indices(n, batch_size, rng, shuffle, drop_last):
