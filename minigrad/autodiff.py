@@ -264,7 +264,10 @@ def _argnums_tuple(argnums):
 
 
 def _output(g, was_tensor):
-    return g if was_tensor else (g.data if isinstance(g, Tensor) else g)
+    """Arrays in, arrays out; tensors in, tensors out."""
+    if was_tensor:
+        return g if isinstance(g, Tensor) else Tensor._from_op(np.asarray(g), None, (), None)
+    return g.data if isinstance(g, Tensor) else g
 
 
 def value_and_grad(f, argnums=0):
@@ -289,7 +292,7 @@ def value_and_grad(f, argnums=0):
                 f"Reduce the output (e.g. .sum() or .mean()) or use mg.jacobian.")
         grads = grad_of(out, [traced[i] for i in nums], create_graph=nested)
         grads = [_output(g, t) for g, t in zip(grads, was_tensor)]
-        value = out if nested else out.data.reshape(())
+        value = out if nested else _output(out.data.reshape(()), any(was_tensor))
         return value, (grads[0] if isinstance(argnums, int) else tuple(grads))
     return wrapped
 
@@ -343,7 +346,8 @@ def jacobian(f, argnums=0):
             from .functional import stack
             jac = stack(rows, axis=0).reshape(shape) if rows else Tensor(np.zeros(shape))
             return jac if was_tensor else jac.data
-        return np.stack(rows).reshape(shape) if rows else np.zeros(shape)
+        jac = np.stack(rows).reshape(shape) if rows else np.zeros(shape)
+        return _output(jac, was_tensor)
     return wrapped
 
 
