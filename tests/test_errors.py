@@ -1,0 +1,191 @@
+"""Errors teach: each names the op, the shapes or dtypes, and what to do."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+
+
+def ones(*shape):
+    return mg.tensor(np.ones(shape), requires_grad=True)
+
+
+# ------------------------------------------------------------------ shapes
+@pytest.mark.parametrize("op, symbol", [
+    (lambda a, b: a + b, "add"), (lambda a, b: a - b, "sub"), (lambda a, b: a * b, "mul"),
+    (lambda a, b: a / b, "div"), (lambda a, b: a ** b, "pow"),
+    (mg.maximum, "maximum"),
+])
+def test_broadcast_mismatch_names_the_op_and_both_shapes(op, symbol):
+    with pytest.raises(mg.ShapeError) as info:
+        op(ones(2, 3), ones(4))
+    message = str(info.value)
+    assert message.startswith(f"{symbol}:")
+    assert "(2, 3)" in message and "(4,)" in message
+    assert "broadcast" in message
+    assert "reshape" in message.lower()          # says what to do
+
+
+def test_shape_errors_are_value_errors_and_not_numpy_tracebacks():
+    with pytest.raises(ValueError) as info:
+        ones(2, 3) + ones(3, 2)
+    assert isinstance(info.value, mg.ShapeError)
+    assert isinstance(info.value, mg.MinigradError)
+
+
+def test_where_mismatch_names_all_shapes():
+    with pytest.raises(mg.ShapeError, match=r"^where:.*\(3,\).*\(2,\)"):
+        mg.where(np.ones(3, dtype=bool), ones(2), ones(3))
+
+
+@pytest.mark.parametrize("shape_a, shape_b, phrase", [
+    ((2, 3), (2, 3), "transpose"),                # hints at b.T
+    ((2, 3), (4,), "only dimension"),
+    ((5,), (4, 2), "second-to-last"),
+    ((2, 2, 3), (3, 3, 2), "batch dimensions"),
+    ((), (3,), "at least one dimension"),
+])
+def test_matmul_mismatch_names_both_shapes(shape_a, shape_b, phrase):
+    with pytest.raises(mg.ShapeError) as info:
+        mg.tensor(np.ones(shape_a)) @ mg.tensor(np.ones(shape_b))
+    message = str(info.value)
+    assert message.startswith("matmul:")
+    assert str(shape_a) in message and str(shape_b) in message
+    assert phrase in message
+
+
+def test_matmul_mismatch_reports_the_sizes_that_disagree():
+    with pytest.raises(mg.ShapeError, match=r"first operand \(3\).*second \(2\)"):
+        ones(2, 3) @ ones(2, 5)
+
+
+def test_concatenate_mismatch_names_shapes_and_axis():
+    with pytest.raises(mg.ShapeError) as info:
+        mg.concatenate([ones(2, 3), ones(2, 4)], axis=0)
+    message = str(info.value)
+    assert message.startswith("concatenate:")
+    assert "(2, 3)" in message and "(2, 4)" in message and "axis 0" in message
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda: mg.reshape(ones(3), 4), ["reshape", "(3,)", "(4,)"]),
+    (lambda: mg.sum(ones(2, 3), axis=2), ["sum", "(2, 3)", "axis"]),
+    (lambda: mg.broadcast_to(ones(2, 3), (3, 3)), ["broadcast_to", "(2, 3)", "(3, 3)"]),
+    (lambda: ones(2, 3)[5], ["getitem", "(2, 3)", "5"]),
+    (lambda: mg.transpose(ones(2, 3), (0,)), ["transpose", "(2, 3)", "(0,)"]),
+])
+def test_other_shape_errors_name_op_and_operands(make, words):
+    with pytest.raises(mg.ShapeError) as info:
+        make()
+    message = str(info.value)
+    assert message.startswith(words[0] + ":")
+    for word in words[1:]:
+        assert word in message
+
+
+# ------------------------------------------------------------------ dtypes
+@pytest.mark.parametrize("data, kind", [
+    (np.array([1, 2], dtype=np.int64), "integer"),
+    (np.array([1, 2], dtype=np.uint8), "unsigned integer"),
+    (np.array([1 + 2j, 3j]), "complex"),
+    (np.array(["a", None], dtype=object), "object"),
+])
+def test_non_float_input_with_requires_grad_gets_a_clear_message(data, kind):
+    with pytest.raises(mg.DTypeError) as info:
+        mg.tensor(data, dtype=data.dtype, requires_grad=True)
+    message = str(info.value)
+    assert f"got {kind} dtype {data.dtype}" in message
+    assert "floating-point" in message
+    assert "dtype=np.float64" in message              # what to do
+    assert isinstance(info.value, TypeError)
+    if kind == "complex":
+        assert "complex" in message.split(";")[-1]
+
+
+def test_requires_grad_on_existing_integer_tensor_names_the_tensor():
+    t = mg.tensor(np.arange(3), dtype=np.int32, name="counts")
+    with pytest.raises(mg.DTypeError, match=r"'counts'.*integer dtype int32"):
+        t.requires_grad_()
+
+
+def test_python_ints_are_converted_not_refused():
+    t = mg.tensor([1, 2, 3], requires_grad=True)
+    assert t.dtype == np.float64 and t.requires_grad
+
+
+# ---------------------------------------------------------------- backward
+def test_backward_on_non_scalar_says_what_to_do():
+    y = ones(2, 3) * 2.0
+    with pytest.raises(mg.BackwardError) as info:
+        y.backward()
+    message = str(info.value)
+    assert "(2, 3)" in message
+    assert "grad=" in message and "sum()" in message
+    assert isinstance(info.value, RuntimeError)
+
+
+def test_backward_with_grad_of_the_wrong_shape():
+    with pytest.raises(mg.BackwardError, match=r"shape \(3,\).*shape \(2,\)"):
+        (ones(2) * 2.0).backward(grad=np.ones(3))
+
+
+def test_backward_on_a_constant_says_nothing_requires_grad():
+    with pytest.raises(mg.BackwardError, match="requires_grad=True"):
+        mg.tensor([1.0, 2.0]).sum().backward()
+    x = ones(2)
+    with mg.no_grad():
+        y = (x * 2).sum()
+    with pytest.raises(mg.BackwardError, match="no_grad"):
+        y.backward()
+
+
+def test_grad_of_non_scalar_function_points_to_jacobian():
+    with pytest.raises(mg.BackwardError, match=r"\(2,\).*mg\.jacobian"):
+        mg.grad(lambda x: x * 2.0)(np.ones(2))
+
+
+def test_truth_value_of_a_multi_element_tensor():
+    with pytest.raises(ValueError, match=r"shape \(2,\) is ambiguous"):
+        bool(mg.tensor([1.0, 2.0]))
+
+
+# --------------------------------------------------- first-order-only custom op
+def _numpy_only_softplus():
+    op = mg.primitive(lambda x: np.logaddexp(0.0, x), name="softplus_np", register=False)
+    # A VJP written with NumPy (np.exp on arrays): fine for first derivatives.
+    return op.defvjp(lambda g, out, x: g / (1.0 + np.exp(-x)))
+
+
+def test_numpy_only_vjp_works_for_first_derivatives():
+    softplus = _numpy_only_softplus()
+    x0 = np.array([-1.0, 0.5, 2.0])
+    x = mg.tensor(x0, requires_grad=True)
+    softplus(x).sum().backward()
+    np.testing.assert_allclose(x.grad, 1.0 / (1.0 + np.exp(-x0)))
+    # create_graph itself works: the gradient's value is right ...
+    x2 = mg.tensor(x0, requires_grad=True)
+    softplus(x2).sum().backward(create_graph=True)
+    np.testing.assert_allclose(x2.grad.data, 1.0 / (1.0 + np.exp(-x0)))
+
+
+def test_differentiating_a_numpy_only_vjp_again_raises_a_clear_error():
+    softplus = _numpy_only_softplus()
+    x = mg.tensor([-1.0, 0.5, 2.0], requires_grad=True)
+    (g,) = mg.grad_of(softplus(x).sum(), [x], create_graph=True)
+    with pytest.raises(mg.BackwardError) as info:
+        mg.grad_of(g.sum(), [x])
+    message = str(info.value)
+    assert "'softplus_np'" in message
+    assert "NumPy" in message
+    assert "differentiable_vjp=True" in message
+    with pytest.raises(mg.BackwardError, match="softplus_np"):
+        mg.hessian(lambda t: softplus(t).sum())(np.array([0.1, 0.2]))
+
+
+def test_op_without_vjp_on_tensors_that_require_grad():
+    op = mg.primitive(lambda x: x * 2.0, name="no_vjp_yet", register=False)
+    np.testing.assert_array_equal(op(mg.tensor([1.0])).data, [2.0])  # constants are fine
+    with pytest.raises(NotImplementedError, match=r"'no_vjp_yet'.*defvjp"):
+        op(ones(1))
