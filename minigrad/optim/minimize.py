@@ -1,0 +1,139 @@
+"""``minimize(f, x0, ...)``: run an optimizer on a function of one parameter vector
+and keep everything it did, as NumPy arrays ready to plot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..tensor import Tensor
+from .optimizer import Optimizer
+
+
+@dataclass
+class Trajectory:
+    """What an optimizer did, one row per point visited.
+
+    ``x`` (steps+1, n) the parameters before each step and after the last;
+    ``loss`` and ``grad_norm`` (steps+1,) at those points; ``lr`` (steps,) the
+    learning rate of each step (the chosen alpha for a line search).  Every
+    line-search probe: ``probe_step`` (which step), ``probe_alpha``,
+    ``probe_x`` (k, n) and ``probe_loss`` (k,).
+    """
+
+    x: np.ndarray
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    lr: np.ndarray
+    probe_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    probe_alpha: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    probe_x: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    probe_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    @property
+    def steps(self):
+        return len(self.lr)
+
+    def __repr__(self):
+        return (f"Trajectory({self.steps} steps, {self.x.shape[1]} parameters, "
+                f"loss {self.loss[0]:.6g} -> {self.loss[-1]:.6g}, "
+                f"{len(self.probe_loss)} line-search probes)")
+
+
+@dataclass
+class MinimizeResult:
+    """The final ``x`` and ``loss``, the ``trajectory`` and the ``optimizer`` used."""
+
+    x: np.ndarray
+    loss: float
+    trajectory: Trajectory
+    optimizer: Optimizer
+
+    def __repr__(self):
+        return (f"MinimizeResult(x={np.array2string(self.x, precision=6)}, "
+                f"loss={self.loss:.6g}, {self.trajectory.steps} steps of "
+                f"{type(self.optimizer).__name__})")
+
+
+def optimizer_class(optimizer):
+    """An optimizer class from a class or a (case-insensitive) name like ``"adam"``."""
+    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
+        return optimizer
+    if isinstance(optimizer, str):
+        from . import OPTIMIZERS
+        by_name = {name.lower(): cls for name, cls in OPTIMIZERS.items()}
+        cls = by_name.get(optimizer.lower())
+        if cls is None:
+            raise ValueError(f"unknown optimizer {optimizer!r}; choose one of "
+                             f"{sorted(OPTIMIZERS)}")
+        return cls
+    raise TypeError(f"optimizer must be an Optimizer subclass or its name, got "
+                    f"{optimizer!r}")
+
+
+def minimize(f, x0, optimizer="GD", steps=100, schedule=None, tol=None, **opt_kwargs):
+    """Minimize ``f(x)``, a scalar function of one parameter vector, from ``x0``.
+
+    ``optimizer`` is a class or name (``"Adam"``, ``"GD"``...), built as
+    ``optimizer(x, **opt_kwargs)``.  ``schedule(t)`` (optional) sets ``lr``
+    before step ``t``.  Stops early when the gradient norm falls below ``tol``.
+
+    >>> import numpy as np, minigrad as mg
+    >>> res = mg.optim.minimize(lambda x: ((x - 3.0) ** 2).sum(), [0.0, 1.0],
+    ...                         optimizer="GD", steps=50, lr=0.25)
+    >>> res.x.round(6), res.trajectory.x.shape, res.trajectory.lr.shape
+    (array([3., 3.]), (51, 2), (50,))
+    """
+    x = Tensor(np.array(x0, dtype=np.float64), requires_grad=True, name="x")
+    opt = optimizer_class(optimizer)(x, **opt_kwargs)
+
+    def closure():
+        opt.zero_grad()
+        loss = f(x)
+        loss.backward()
+        return loss
+
+    xs, losses, norms, lrs = [], [], [], []
+    probes = {"step": [], "alpha": [], "x": [], "loss": []}
+
+    def record():
+        loss = closure()       # loss and gradient at the current point
+        xs.append(x.data.copy())
+        losses.append(loss.item())
+        norms.append(float(np.linalg.norm(x.grad)))
+
+    converged = False
+    for t in range(steps):
+        record()
+        if tol is not None and norms[-1] < tol:
+            converged = True      # the point just recorded is the last one
+            break
+        if schedule is not None:
+            opt.lr = schedule(t)
+        opt.step(closure if opt.needs_closure else None)
+        search = getattr(opt, "last_search", None)
+        if search is not None:
+            lrs.append(search.alpha)
+            probes["step"].append(np.full(len(search.alphas), t))
+            probes["alpha"].append(search.alphas)
+            probes["x"].append(search.positions().reshape(len(search.alphas), -1))
+            probes["loss"].append(search.losses)
+        else:
+            lrs.append(opt.hyper.get("lr", np.nan))
+    if not converged:
+        record()
+    n = x.data.size
+
+    def cat(parts, empty):
+        return np.concatenate(parts) if parts else empty
+
+    trajectory = Trajectory(
+        x=np.array(xs).reshape(len(xs), n), loss=np.array(losses), grad_norm=np.array(norms),
+        lr=np.array(lrs, dtype=np.float64),
+        probe_step=cat(probes["step"], np.zeros(0, dtype=int)),
+        probe_alpha=cat(probes["alpha"], np.zeros(0)),
+        probe_x=cat(probes["x"], np.zeros((0, n))),
+        probe_loss=cat(probes["loss"], np.zeros(0)))
+    return MinimizeResult(x.data.copy(), losses[-1], trajectory, opt)
