@@ -140,7 +140,8 @@ def loss_surface(f=None, p0_range=(-1, 1), p1_range=(-1, 1), *, grid=None, resol
     special points to mark (minima, saddle points, ...), or ``{label: (array,
     marker, colour)}``.  ``log=True`` colours by log10 of the loss, which shows
     the floors of deep valleys.  ``number_steps=True`` writes the step number
-    next to each iterate (as in figure 6.1).
+    next to each iterate (as in figure 6.1); a list of indices numbers only those
+    trajectories.
     """
     fig, ax = _axes(ax, size)
     P0, P1, Z = grid if grid is not None else evaluate_grid(f, p0_range, p1_range,
@@ -160,7 +161,7 @@ def loss_surface(f=None, p0_range=(-1, 1), p1_range=(-1, 1), *, grid=None, resol
                 label=label, zorder=4)
         ax.plot(t[0, 0], t[0, 1], "o", color=color, ms=9, mec="k", mew=1.2, zorder=5)
         ax.plot(t[-1, 0], t[-1, 1], "*", color=color, ms=15, mec="k", mew=1.0, zorder=5)
-        if number_steps:
+        if number_steps is True or (number_steps and k in number_steps):
             for i, (a, b) in enumerate(t):
                 ax.annotate(str(i), (a, b), textcoords="offset points", xytext=(5, 4),
                             color="w", fontsize=8, fontweight="bold", zorder=6)
