@@ -118,7 +118,8 @@ def _rows(bad, analytic, numeric, out_shape, in_shape, out_label=None):
     for k, j in list(zip(*np.nonzero(bad)))[:REPORT_ROWS]:
         a, n = analytic[k, j], numeric[k, j]
         err = abs(a - n)
-        rel = err / abs(n) if n != 0 else np.inf
+        with np.errstate(invalid="ignore"):     # inf / inf: report nan, quietly
+            rel = err / abs(n) if n != 0 else np.inf
         out_index = out_label or (np.unravel_index(k, out_shape) if out_shape else "()")
         in_index = np.unravel_index(j, in_shape) if in_shape else ()
         lines.append(f"    output {_fmt_index(out_index)}  element {_fmt_index(in_index)}  "
