@@ -65,6 +65,8 @@ from .tensor import Tensor, as_tensor, tensor
 # Modules of later layers (graph rendering, optimizers, data) are imported
 # below this line, one line each.
 from . import data, datasets, models  # noqa: E402
+from . import losses, nn  # noqa: E402
+from .train import fit  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -80,4 +82,5 @@ __all__ = [
     "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack", "sub", "sum", "tanh",
     "transpose", "where",
     "data", "datasets", "models",
+    "losses", "nn", "fit",
 ]
