@@ -151,3 +151,64 @@ def saddle(phi):
     phi = as_tensor(phi)
     return phi[0] ** 2 - phi[1] ** 2
 
+
+
+# ------------------------------------------------- two-dimensional classification
+__all__ += ["make_moons", "make_spirals"]
+
+
+def make_moons(n=200, noise=0.1, seed=0):
+    """Two interleaving half circles in the plane: a two-class problem no line can separate.
+
+    Returns ``x`` of shape ``(n, 2)`` and integer labels ``y`` of shape
+    ``(n,)`` in {0, 1} (half of the points in each class, the first class
+    getting the extra point when ``n`` is odd).  Class 0 lies on the upper
+    half of the unit circle, class 1 on a lower half circle shifted to
+    ``(1, 0.5)``; Gaussian noise of standard deviation ``noise`` is added.
+    The points are shuffled.
+
+    >>> x, y = make_moons(7, seed=1)
+    >>> x.shape, y.dtype.kind, int(y.sum())
+    ((7, 2), 'i', 3)
+    """
+    if n < 2:
+        raise ValueError(f"make_moons: n={n}; need at least two points, one per class")
+    rng = np.random.default_rng(seed)
+    n0 = n - n // 2
+    n1 = n // 2
+    t0 = np.linspace(0.0, np.pi, n0)
+    t1 = np.linspace(0.0, np.pi, n1)
+    upper = np.stack([np.cos(t0), np.sin(t0)], axis=1)
+    lower = np.stack([1.0 - np.cos(t1), 0.5 - np.sin(t1)], axis=1)
+    x = np.concatenate([upper, lower]) + noise * rng.standard_normal((n, 2))
+    y = np.concatenate([np.zeros(n0, dtype=np.int64), np.ones(n1, dtype=np.int64)])
+    order = rng.permutation(n)
+    return x[order], y[order]
+
+
+def make_spirals(n=300, classes=3, noise=0.2, seed=0, turns=1.0):
+    """``classes`` spiral arms winding out of the origin, one class per arm.
+
+    Point ``i`` of arm ``k`` has radius ``r = i / n_k`` (from 0 to 1) and angle
+    ``2 pi (turns * r + k / classes)`` plus Gaussian noise of standard
+    deviation ``noise`` (in radians, so a point moves by about ``r * noise``:
+    the arms stay apart near the centre).  Returns ``x`` of shape ``(n, 2)`` and integer
+    labels ``y`` in ``0 .. classes - 1``; the points are shuffled.
+
+    >>> x, y = make_spirals(30, classes=3, seed=0)
+    >>> x.shape, sorted(set(y.tolist())), bool(np.abs(x).max() <= 1.5)
+    ((30, 2), [0, 1, 2], True)
+    """
+    if classes < 1 or n < classes:
+        raise ValueError(f"make_spirals: n={n} points for classes={classes}; need n >= "
+                         f"classes >= 1")
+    rng = np.random.default_rng(seed)
+    counts = [n // classes + (1 if k < n % classes else 0) for k in range(classes)]
+    xs, ys = [], []
+    for k, m in enumerate(counts):
+        r = np.linspace(0.05, 1.0, m)
+        angle = 2 * np.pi * (turns * r + k / classes) + noise * rng.standard_normal(m)
+        xs.append(np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1))
+        ys.append(np.full(m, k, dtype=np.int64))
+    order = rng.permutation(n)
+    return np.concatenate(xs)[order], np.concatenate(ys)[order]
