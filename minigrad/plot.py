@@ -82,6 +82,10 @@ def _finish(fig, path, dpi=100):
     return fig
 
 
+# Model curves skip "C1" (orange), the colour of the data points.
+_LINE_COLORS = ["C0", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9"]
+
+
 def _colormap(name):
     from matplotlib import colormaps
     return colormaps[name]
@@ -157,10 +161,11 @@ def loss_surface(f=None, p0_range=(-1, 1), p1_range=(-1, 1), *, grid=None, resol
     for k, (t, label) in enumerate(zip(trajs, labels)):
         color = TRAJECTORY_COLORS[k % len(TRAJECTORY_COLORS)]
         ax.plot(t[:, 0], t[:, 1], "-", color="k", lw=3.2, alpha=0.6, zorder=3)
-        ax.plot(t[:, 0], t[:, 1], "-o", color=color, lw=1.8, ms=3.5, mec="k", mew=0.5,
-                label=label, zorder=4)
+        dot = 3.5 if len(t) <= 80 else 1.5        # long stochastic paths: thinner dots
+        ax.plot(t[:, 0], t[:, 1], "-o", color=color, lw=1.8 if len(t) <= 80 else 1.2, ms=dot,
+                mec="k", mew=0.5 * dot / 3.5, label=label, zorder=4)
         ax.plot(t[0, 0], t[0, 1], "o", color=color, ms=9, mec="k", mew=1.2, zorder=5)
-        ax.plot(t[-1, 0], t[-1, 1], "*", color=color, ms=15, mec="k", mew=1.0, zorder=5)
+        ax.plot(t[-1, 0], t[-1, 1], "*", color=color, ms=15, mec="k", mew=1.0, zorder=7)
         if number_steps is True or (number_steps and k in number_steps):
             for i, (a, b) in enumerate(t):
                 ax.annotate(str(i), (a, b), textcoords="offset points", xytext=(5, 4),
@@ -169,7 +174,7 @@ def loss_surface(f=None, p0_range=(-1, 1), p1_range=(-1, 1), *, grid=None, resol
         xy, marker, color = (spec if isinstance(spec, tuple) else
                              (spec, *POINT_STYLES[k % len(POINT_STYLES)]))
         xy = np.atleast_2d(np.asarray(xy, dtype=np.float64))
-        ax.plot(xy[:, 0], xy[:, 1], marker, color=color, ms=10, mec="k", mew=1.2, ls="none",
+        ax.plot(xy[:, 0], xy[:, 1], marker, color=color, ms=9, mec="k", mew=1.2, ls="none",
                 label=name, zorder=6)
     ax.set_xlim(P0.min(), P0.max())
     ax.set_ylim(P1.min(), P1.max())
@@ -290,7 +295,7 @@ def data_fit(x, y, models=None, *, x_range=None, progression=False, title="Data 
                 shade = 0.3 + 0.7 * k / max(len(items) - 1, 1)     # light first, dark last
                 ax.plot(xs, ys, color=_colormap("Blues")(shade), lw=1.2 + shade, label=label)
             else:
-                ax.plot(xs, ys, lw=1.8, label=label, color=f"C{(k + 1) % 10}")
+                ax.plot(xs, ys, lw=1.8, label=label, color=_LINE_COLORS[k % len(_LINE_COLORS)])
     ax.plot(x, np.asarray(y), "o", color="C1", mec="k", ms=6, label=scatter_label, zorder=3)
     ax.set_xlim(lo, hi)
     ax.set_xlabel(xlabel)
