@@ -38,7 +38,7 @@ def local_minima(grid, L, refine_steps=30):
                                 line_search=mg.optim.Bracketing(max_dist=0.5))
         x = res.x
         inside = RANGE0[0] < x[0] < RANGE0[1] and RANGE1[0] < x[1] < RANGE1[1]
-        if inside and res.trajectory.grad_norm[-1] < 1e-2 and \
+        if inside and res.trajectory.grad_norm[-1] < 5e-2 and \
                 not any(np.linalg.norm(x - f) < 0.3 for f, _ in found):
             found.append((x, res.loss))
     return sorted(found, key=lambda m: m[1])
@@ -50,7 +50,7 @@ def reaches_global(x, global_min):
 
 def main():
     args = options("ch6_gabor", __doc__.splitlines()[0])
-    gd_steps, sgd_steps, seeds = (20, 150, 3) if args.quick else (60, 300, 10)
+    gd_steps, sgd_steps, seeds = (20, 100, 2) if args.quick else (60, 300, 10)
     x, y = datasets.gabor()
     L = models.make_loss(models.gabor, x, y)                        # eq. 6.9
 
@@ -60,7 +60,7 @@ def main():
 
     grid = mplot.evaluate_grid(lambda P: L(P[..., None]), RANGE0, RANGE1,
                                80 if args.quick else 200, vectorized=True)
-    minima = local_minima(grid, L)
+    minima = local_minima(grid, L, refine_steps=10 if args.quick else 30)
     global_min, global_loss = minima[0]
     print(f"{len(minima)} minima found in the window; the global one is "
           f"phi = {np.round(global_min, 3)} with loss {global_loss:.3f} "
