@@ -133,19 +133,18 @@ def loss_surface(f=None, p0_range=(-1, 1), p1_range=(-1, 1), *, grid=None, resol
                  vectorized=False, trajectories=None, labels=None, points=None, log=False,
                  levels=12, cmap="viridis", title="Loss surface", xlabel=r"$\phi_0$",
                  ylabel=r"$\phi_1$", number_steps=False, ax=None, size=(6.0, 4.8),
-                 path=None, colorbar=True):
+                 path=None, colorbar=True, colors=None):
     """Heatmap and contours of a loss over two parameters, with trajectories on top.
 
-    ``f`` is the loss as a function of ``phi`` (see :func:`evaluate_grid`), or pass
-    a precomputed ``grid=(P0, P1, Z)``.  ``trajectories`` is one array of shape
-    ``(steps, 2)`` or a list of them, drawn as lines with a marker at every
-    iterate, a circle at the start and a star at the end; ``labels`` names them
-    in the legend.  ``points`` is a dict ``{label: array of shape (k, 2)}`` of
-    special points to mark (minima, saddle points, ...), or ``{label: (array,
-    marker, colour)}``.  ``log=True`` colours by log10 of the loss, which shows
-    the floors of deep valleys.  ``number_steps=True`` writes the step number
-    next to each iterate (as in figure 6.1); a list of indices numbers only those
-    trajectories.
+    ``f`` is the loss as a function of ``phi`` (see :func:`evaluate_grid`), or pass a
+    precomputed ``grid=(P0, P1, Z)``. ``trajectories`` is one array of shape ``(steps, 2)``
+    or a list of them, drawn as lines with a marker at every iterate, a circle at the start
+    and a star at the end; ``labels`` names them in the legend and ``colors`` (optional)
+    colours them. ``points`` is a dict ``{label: array of shape (k, 2)}`` of special points
+    to mark (minima, saddle points, ...), or ``{label: (array, marker, colour)}``.
+    ``log=True`` colours by log10 of the loss, which shows the floors of deep valleys.
+    ``number_steps=True`` writes the step number next to each iterate (as in figure 6.1); a
+    list of indices numbers only those trajectories.
     """
     fig, ax = _axes(ax, size)
     P0, P1, Z = grid if grid is not None else evaluate_grid(f, p0_range, p1_range,
@@ -159,7 +158,7 @@ def loss_surface(f=None, p0_range=(-1, 1), p1_range=(-1, 1), *, grid=None, resol
     trajs = _trajectory_list(trajectories)
     labels = list(labels) if labels is not None else [None] * len(trajs)
     for k, (t, label) in enumerate(zip(trajs, labels)):
-        color = TRAJECTORY_COLORS[k % len(TRAJECTORY_COLORS)]
+        color = colors[k] if colors is not None else TRAJECTORY_COLORS[k % len(TRAJECTORY_COLORS)]
         ax.plot(t[:, 0], t[:, 1], "-", color="k", lw=3.2, alpha=0.6, zorder=3)
         dot = 3.5 if len(t) <= 80 else 1.5        # long stochastic paths: thinner dots
         ax.plot(t[:, 0], t[:, 1], "-o", color=color, lw=1.8 if len(t) <= 80 else 1.2, ms=dot,
