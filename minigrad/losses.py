@@ -54,7 +54,8 @@ def _target(y, pred, where):
     Shapes must match exactly: ``(N, 1)`` against ``(N,)`` would otherwise
     broadcast to ``(N, N)`` and give a wrong loss without any error.
     """
-    y = y.data if isinstance(y, Tensor) else np.asarray(y, dtype=pred.dtype)
+    if not isinstance(y, Tensor):          # a tensor target stays in the graph
+        y = np.asarray(y, dtype=pred.dtype)
     if y.shape != pred.shape:
         hint = ""
         if y.size == pred.size:
@@ -91,7 +92,9 @@ def softplus(z):
     exactly, at every ``z``, including 0.  (The other stable form,
     ``relu(z) + log(1 + exp(-|z|))``, has kinks in its pieces, and the
     conventions ``relu'(0) = abs'(0) = 0`` make its derivative at 0 come out
-    as 0 instead of 1/2.)
+    as 0 instead of 1/2.)  For very negative ``z`` the value is accurate to
+    about 1e-16 in absolute terms (there is no ``log1p`` primitive), which is
+    what a loss needs.
 
     >>> import minigrad as mg
     >>> softplus(mg.tensor([-1000.0, 0.0, 1000.0])).data.round(4).tolist()

@@ -155,46 +155,57 @@ def fit(model, loss_fn, data, optimizer, epochs, batch_size=None, schedule=None,
     width = len(str(epochs))
     start = time.perf_counter()
     step = 0
+    # NumPy's own overflow warnings would come before, and say less than, the
+    # message below; a non-finite loss is caught and explained by the loop.
     try:
-        for epoch in range(epochs):
-            epoch_losses = []
-            for b, (xb, yb) in enumerate(loader):
-                if schedule is not None:
-                    _set_lr(optimizer, float(schedule(step)))
-                lr = _get_lr(optimizer)
-                if needs_closure:
-                    def closure(xb=xb, yb=yb):
-                        optimizer.zero_grad()
-                        loss = loss_fn(model(xb), yb)
-                        _scalar(loss, "loss_fn")
-                        loss.backward()
-                        return loss
-                    value = _scalar(optimizer.step(closure), "optimizer.step(closure)")
-                else:
-                    optimizer.zero_grad()
-                    with enable_grad():
-                        loss = loss_fn(model(xb), yb)
-                    value = _scalar(loss, "loss_fn")
-                    if math.isfinite(value):
-                        loss.backward()
-                        optimizer.step()
-                history.loss.append(value)
-                history.lr.append(lr)
-                if not math.isfinite(value):
-                    history.stopped = _stop_message(value, step, epoch, epochs, b,
-                                                    len(loader), lr)
-                    history.stop_step = step
-                    warnings.warn(history.stopped, RuntimeWarning, stacklevel=2)
-                    return history
-                epoch_losses.append(value)
-                step += 1
-            history.epoch_loss.append(float(np.mean(epoch_losses)))
-            _report(bar, progress, epoch, epochs, width, history, start)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for epoch in range(epochs):
+                epoch_losses = []
+                for b, (xb, yb) in enumerate(loader):
+                    if schedule is not None:
+                        _set_lr(optimizer, float(schedule(step)))
+                    lr = _get_lr(optimizer)
+                    value = _step(model, loss_fn, optimizer, xb, yb, needs_closure)
+                    history.loss.append(value)
+                    history.lr.append(lr)
+                    if not math.isfinite(value):
+                        history.stopped = _stop_message(value, step, epoch, epochs, b,
+                                                        len(loader), lr)
+                        history.stop_step = step
+                        warnings.warn(history.stopped, RuntimeWarning, stacklevel=2)
+                        return history
+                    epoch_losses.append(value)
+                    step += 1
+                history.epoch_loss.append(float(np.mean(epoch_losses)))
+                _report(bar, progress, epoch, epochs, width, history, start)
     finally:
         history.seconds = time.perf_counter() - start
         if bar is not None:
             bar.close()
     return history
+
+
+def _step(model, loss_fn, optimizer, xb, yb, needs_closure):
+    """One optimizer step on one batch; returns the batch loss as a float.
+
+    A non-finite loss is returned without stepping, so the parameters keep
+    their last finite values (a closure optimizer has already stepped)."""
+    if needs_closure:
+        def closure():
+            optimizer.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            _scalar(loss, "loss_fn")
+            loss.backward()
+            return loss
+        return _scalar(optimizer.step(closure), "optimizer.step(closure)")
+    optimizer.zero_grad()
+    with enable_grad():
+        loss = loss_fn(model(xb), yb)
+    value = _scalar(loss, "loss_fn")
+    if math.isfinite(value):
+        loss.backward()
+        optimizer.step()
+    return value
 
 
 def _report(bar, progress, epoch, epochs, width, history, start):
