@@ -346,7 +346,8 @@ def _transpose(x, axes=None):
 
 
 def _transpose_vjp(g, out, x, axes=None):
-    inverse = None if axes is None else tuple(np.argsort(axes))
+    # Negative axes count from the end: normalise them before inverting.
+    inverse = None if axes is None else tuple(np.argsort([a % x.ndim for a in axes]))
     return transpose(g, axes=inverse)
 
 

@@ -208,6 +208,8 @@ def transpose_case(draw):
     x = draw(real_arrays(draw(shapes())))
     axes = draw(st.one_of(st.none(), st.permutations(range(x.ndim)).map(tuple)))
     order = tuple(reversed(range(x.ndim))) if axes is None else axes
+    if axes is not None:   # negative axes count from the end
+        axes = tuple(a - x.ndim if draw(st.booleans()) else a for a in axes)
     expected = np.moveaxis(x, order, range(x.ndim)) if x.ndim else x.copy()
     return Case((x,), expected, {"axes": axes})
 
@@ -564,6 +566,8 @@ def test_squeeze(data):
     axis = data.draw(st.one_of(st.none(), st.sampled_from(ones) if ones else st.none()))
     expected_shape = tuple(n for i, n in enumerate(shape)
                            if n != 1 or (axis is not None and i != axis))
+    if axis is not None and data.draw(st.booleans()):
+        axis -= len(shape)
     check_composite(lambda t: mg.squeeze(t, axis=axis), (x,), x.reshape(expected_shape))
 
 
