@@ -64,6 +64,7 @@ from .tensor import Tensor, as_tensor, tensor
 
 # Modules of later layers (graph rendering, optimizers, data) are imported
 # below this line, one line each.
+from .graph import draw, explain, scope  # noqa: E402
 from . import data, datasets, models  # noqa: E402
 from . import losses, nn  # noqa: E402
 from .train import fit  # noqa: E402
@@ -81,6 +82,7 @@ __all__ = [
     "maximum", "mean", "min", "minimum", "mul", "neg", "pow", "relu", "reshape",
     "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack", "sub", "sum", "tanh",
     "transpose", "where",
+    "draw", "explain", "scope",
     "data", "datasets", "models",
     "losses", "nn", "fit",
 ]
