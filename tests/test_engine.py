@@ -78,6 +78,35 @@ def test_backward_twice_adds_the_same_gradients_again():
     np.testing.assert_allclose(x.grad, [2.0, 4.0])
 
 
+def test_backward_on_a_leaf_and_retain_grad_on_the_root():
+    x = mg.tensor(2.0, requires_grad=True)
+    x.backward()
+    assert x.grad == 1.0
+    w = mg.tensor([2.0, 3.0], requires_grad=True)
+    y = (w * w).sum()
+    y.retain_grad()
+    y.backward()
+    assert y.grad == 1.0
+    np.testing.assert_allclose(w.grad, [4.0, 6.0])
+
+
+def test_backward_twice_with_create_graph_accumulates_tensors():
+    x = mg.tensor([2.0, 3.0], requires_grad=True)
+    y = (x ** 3).sum()
+    y.backward(create_graph=True)
+    y.backward(create_graph=True)
+    assert isinstance(x.grad, mg.Tensor)
+    np.testing.assert_allclose(x.grad.data, 2 * 3 * x.data ** 2)
+    np.testing.assert_allclose(mg.grad_of(x.grad.sum(), x), 2 * 6 * x.data)
+
+
+def test_grad_of_several_outputs_with_their_own_seeds():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    a, b = x * 2.0, x * x
+    g = mg.grad_of([a, b], x, grad_outputs=[np.ones(2), np.array([1.0, 0.0])])
+    np.testing.assert_allclose(g, [2.0 + 2.0 * 1.0, 2.0])
+
+
 def test_gradients_accumulate_across_graphs_and_do_not_alias():
     x = mg.tensor([1.0, 2.0], requires_grad=True)
     w = mg.tensor([1.0, 2.0], requires_grad=True)

@@ -423,6 +423,25 @@ def test_second_derivative_of_piecewise_linear_ops_away_from_kinks(name, data):
     assert mg.gradgradcheck(case.call(mg.REGISTRY[name]), case.args)
 
 
+@pytest.mark.parametrize("name", BUILTIN_OPS)
+@given(data=st.data())
+def test_float32_stays_float32_forward_and_backward(name, data):
+    case = data.draw(case_strategy(name))
+    args = [mg.tensor(a.astype(np.float32), requires_grad=True)
+            if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a for a in case.args]
+    out = mg.REGISTRY[name](*args, **case.kwargs)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.data, case.expected, rtol=1e-5, atol=1e-5)
+    for create_graph in (False, True):
+        for a in args:
+            if isinstance(a, mg.Tensor):
+                a.zero_grad()
+        out.backward(grad=np.ones(out.shape, dtype=np.float32), create_graph=create_graph)
+        for a in args:
+            if isinstance(a, mg.Tensor):
+                assert a.grad.dtype == np.float32 and a.grad.shape == a.shape
+
+
 @given(data=st.data())
 def test_getitem_gradient_counts_repeated_indices(data):
     x = data.draw(real_arrays(data.draw(shapes(min_dims=1))))
