@@ -362,6 +362,16 @@ def test_ints_and_python_numbers_become_float64():
     assert mg.tensor(np.float32(1.5)).dtype == np.float32
 
 
+def test_powers_of_negative_bases_with_constant_exponents():
+    # The property tests keep pow's base positive (its derivative in the
+    # exponent needs log x); with a constant exponent, negative bases are fine.
+    x0 = np.array([-2.0, -0.5, 1.5])
+    x = mg.tensor(x0, requires_grad=True)
+    ((x - 1.0) ** 2 + x ** 3).sum().backward()
+    np.testing.assert_allclose(x.grad, 2 * (x0 - 1.0) + 3 * x0 ** 2)
+    np.testing.assert_allclose(mg.hessian(lambda t: (t ** 3).sum())(x0), np.diag(6 * x0))
+
+
 # ---------------------------------------------------------- kinks and ties
 def test_relu_and_abs_derivative_at_zero_is_zero():
     x = mg.tensor([-1.0, 0.0, 2.0], requires_grad=True)
