@@ -133,7 +133,7 @@ def loss_surface(f=None, p0_range=(-1, 1), p1_range=(-1, 1), *, grid=None, resol
                  vectorized=False, trajectories=None, labels=None, points=None, log=False,
                  levels=12, cmap="viridis", title="Loss surface", xlabel=r"$\phi_0$",
                  ylabel=r"$\phi_1$", number_steps=False, ax=None, size=(6.0, 4.8),
-                 path=None, colorbar=True, colors=None):
+                 path=None, colorbar=True, colors=None, points_on_top=False):
     """Heatmap and contours of a loss over two parameters, with trajectories on top.
 
     ``f`` is the loss as a function of ``phi`` (see :func:`evaluate_grid`), or pass a
@@ -144,7 +144,8 @@ def loss_surface(f=None, p0_range=(-1, 1), p1_range=(-1, 1), *, grid=None, resol
     to mark (minima, saddle points, ...), or ``{label: (array, marker, colour)}``.
     ``log=True`` colours by log10 of the loss, which shows the floors of deep valleys.
     ``number_steps=True`` writes the step number next to each iterate (as in figure 6.1); a
-    list of indices numbers only those trajectories.
+    list of indices numbers only those trajectories. ``points_on_top`` draws the special
+    points over the trajectories' end stars (by default the stars stay visible).
     """
     fig, ax = _axes(ax, size)
     P0, P1, Z = grid if grid is not None else evaluate_grid(f, p0_range, p1_range,
@@ -174,7 +175,7 @@ def loss_surface(f=None, p0_range=(-1, 1), p1_range=(-1, 1), *, grid=None, resol
                              (spec, *POINT_STYLES[k % len(POINT_STYLES)]))
         xy = np.atleast_2d(np.asarray(xy, dtype=np.float64))
         ax.plot(xy[:, 0], xy[:, 1], marker, color=color, ms=9, mec="k", mew=1.2, ls="none",
-                label=name, zorder=6)
+                label=name, zorder=8 if points_on_top else 6)
     ax.set_xlim(P0.min(), P0.max())
     ax.set_ylim(P1.min(), P1.max())
     ax.set_xlabel(xlabel)
