@@ -1,0 +1,133 @@
+"""A multilayer perceptron classifies two-dimensional points: two moons and three spirals.
+
+Run ``python examples/mlp_classifier.py`` (add ``--quick`` for a fast, coarse run).
+
+* Two moons: two classes, one output (a logit), the Bernoulli loss
+  ``mg.losses.binary_cross_entropy_with_logits``.
+* Spirals: three classes, three outputs (logits), the categorical loss
+  ``mg.losses.softmax_cross_entropy``.
+
+Both are fit with ``mg.fit`` and Adam on minibatches.  Each picture shows the
+data, the model's decision regions (shaded by the predicted probability)
+and the loss during training.  They are written to ``out/mlp_classifier/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import numpy as np
+
+import minigrad as mg
+import minigrad.plot
+
+CLASS_COLORS = ["#1f77b4", "#d62728", "#2ca02c"]
+
+
+def options():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer epochs, coarser grid")
+    parser.add_argument("--out", default=os.path.join("out", "mlp_classifier"))
+    return parser.parse_args()
+
+
+def grid_over(x, resolution, margin=0.3):
+    lo, hi = x.min(axis=0) - margin, x.max(axis=0) + margin
+    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
+                         np.linspace(lo[1], hi[1], resolution))
+    return g0, g1, np.stack([g0.ravel(), g1.ravel()], axis=1)
+
+
+def class_probabilities(model, points):
+    """Probabilities of each class at ``points``: shape (N, K)."""
+    model.eval()
+    with mg.no_grad():
+        out = model(points).data
+    if out.shape[1] == 1:                      # one logit: Bernoulli
+        p1 = 1.0 / (1.0 + np.exp(-out[:, 0]))
+        return np.stack([1.0 - p1, p1], axis=1)
+    out = out - out.max(axis=1, keepdims=True)
+    p = np.exp(out)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def draw(model, x, labels, history, title, path, resolution):
+    from matplotlib.colors import to_rgb
+
+    fig, (ax, ax_loss) = mg.plot.figure(1, 2, size=(11.0, 4.8),
+                                        gridspec_kw={"width_ratios": [1.25, 1]})
+    g0, g1, points = grid_over(x, resolution)
+    p = class_probabilities(model, points)
+    k = p.shape[1]
+    colors = np.array([to_rgb(c) for c in CLASS_COLORS[:k]])
+    # Colour each grid point by its predicted class, paler where the model is unsure.
+    confidence = (p.max(axis=1) - 1.0 / k) / (1.0 - 1.0 / k)
+    shade = 0.15 + 0.35 * confidence[:, None]
+    rgb = 1.0 - shade * (1.0 - colors[p.argmax(axis=1)])
+    ax.imshow(rgb.reshape(resolution, resolution, 3), origin="lower", aspect="auto",
+              extent=(g0.min(), g0.max(), g1.min(), g1.max()), interpolation="bilinear")
+    predicted = p.argmax(axis=1).reshape(g0.shape)
+    ax.contour(g0, g1, predicted, levels=np.arange(k) + 0.5, colors="k", linewidths=1.2)
+    for c in range(k):
+        mask = labels == c
+        ax.scatter(x[mask, 0], x[mask, 1], s=16, color=CLASS_COLORS[c], edgecolor="k",
+                   linewidth=0.4, label=f"class {c}")
+    accuracy = np.mean(class_probabilities(model, x).argmax(axis=1) == labels)
+    ax.set_title(f"{title}: decision regions (training accuracy {accuracy:.0%})")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    steps_per_epoch = len(history.loss) / max(len(history.epoch_loss), 1)
+    ax_loss.plot(np.arange(len(history.loss)) / steps_per_epoch, history.loss, lw=0.8,
+                 alpha=0.5, color="C0", label="each minibatch")
+    ax_loss.plot(np.arange(1, len(history.epoch_loss) + 1), history.epoch_loss, lw=2,
+                 color="C1", label="epoch mean")
+    ax_loss.set_yscale("log")
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("loss (mean over the batch, log scale)")
+    ax_loss.set_title("Training loss")
+    ax_loss.grid(True, alpha=0.3)
+    ax_loss.legend(fontsize=8)
+    mg.plot.save(fig, path)
+    return accuracy
+
+
+def moons(args):
+    x, labels = mg.datasets.make_moons(200, noise=0.12, seed=0)
+    model = mg.nn.MLP([2, 16, 16, 1], activation="relu", seed=0)
+    y = labels.astype(np.float64).reshape(-1, 1)         # Bernoulli targets, one per logit
+
+    def loss_fn(logits, target):
+        return mg.losses.binary_cross_entropy_with_logits(logits, target, reduction="mean")
+
+    history = mg.fit(model, loss_fn, (x, y), mg.optim.Adam(model, lr=0.02),
+                     epochs=30 if args.quick else 200, batch_size=32, progress=False)
+    path = os.path.join(args.out, "moons.png")
+    accuracy = draw(model, x, labels, history, "Two moons", path, 60 if args.quick else 250)
+    print(f"two moons: {model.num_parameters()} parameters, final loss "
+          f"{history.epoch_loss[-1]:.4f}, accuracy {accuracy:.1%} -> {path}")
+
+
+def spirals(args):
+    x, labels = mg.datasets.make_spirals(450, classes=3, noise=0.2, seed=0)
+    model = mg.nn.MLP([2, 64, 64, 3], activation="relu", seed=0)
+    history = mg.fit(model, mg.losses.softmax_cross_entropy, (x, labels),
+                     mg.optim.Adam(model, lr=0.01), epochs=30 if args.quick else 400,
+                     batch_size=64, progress=False, seed=1)
+    path = os.path.join(args.out, "spirals.png")
+    accuracy = draw(model, x, labels, history, "Spirals", path, 60 if args.quick else 250)
+    print(f"spirals: {model.num_parameters()} parameters, final loss "
+          f"{history.epoch_loss[-1]:.4f}, accuracy {accuracy:.1%} -> {path}")
+
+
+def main():
+    args = options()
+    os.makedirs(args.out, exist_ok=True)
+    moons(args)
+    spirals(args)
+    print(f"pictures written to {args.out}/")
+
+
+if __name__ == "__main__":
+    main()
