@@ -49,7 +49,7 @@ def critical_points(L, starts, steps):
 
 def main():
     args = options("ch6_newton", __doc__.splitlines()[0])
-    n, steps = (4, 12) if args.quick else (9, 25)
+    n, steps = (5, 12) if args.quick else (9, 25)
 
     # 1. On a quadratic bowl, one Newton step lands on the minimum.
     bowl = mg.optim.minimize(datasets.bowl, [-8.0, 2.0], optimizer="Newton", steps=1)
@@ -79,9 +79,11 @@ def main():
     paths_png = [f"{out}/critical_points.png"]
     grid = mplot.evaluate_grid(lambda P: L(P[..., None]), RANGE0, RANGE1,
                                80 if args.quick else 200, vectorized=True)
-    marks = {"global minimum": (points[0]["x"][None], "o", "#c8c8c8")}
+    minima = [p for p in points if p["kind"] == "minimum"]
+    lowest = minima[0] if minima else None            # points are sorted by loss
+    marks = {"lowest minimum found": (lowest["x"][None], "o", "#c8c8c8")} if lowest else {}
     for kind, (marker, color) in STYLE.items():
-        xs = np.array([p["x"] for p in points[1:] if p["kind"] == kind])
+        xs = np.array([p["x"] for p in points if p["kind"] == kind and p is not lowest])
         if xs.size:
             marks[f"{kind} ({len(xs)})"] = (xs, marker, color)
     shown = [paths[i] for i in np.linspace(0, len(paths) - 1, min(6, len(paths))).astype(int)]
