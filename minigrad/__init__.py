@@ -68,6 +68,7 @@ from .graph import draw, explain, scope  # noqa: E402
 from . import data, datasets, models  # noqa: E402
 from . import losses, nn  # noqa: E402
 from .train import fit  # noqa: E402
+from . import optim  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -85,4 +86,5 @@ __all__ = [
     "draw", "explain", "scope",
     "data", "datasets", "models",
     "losses", "nn", "fit",
+    "optim",
 ]
