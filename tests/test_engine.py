@@ -138,7 +138,7 @@ def test_interior_nodes_keep_grad_only_with_retain_grad():
     h.retain_grad()
     k.sum().backward()
     np.testing.assert_allclose(h.grad, 2 * 3.0 * np.array([1.0, 2.0]))
-    assert k.grad is None
+    assert k.grad is None              # interior, not retained
     np.testing.assert_allclose(x.grad, 18.0 * np.array([1.0, 2.0]))
     assert not h.is_leaf and x.is_leaf
 

@@ -529,13 +529,14 @@ def test_logsumexp_and_softmax_are_stable_for_large_inputs(data, shift):
     big = x + shift
     out = mg.logsumexp(mg.tensor(big), axis=axis, keepdims=keepdims)
     assert np.all(np.isfinite(out.data))
-    np.testing.assert_allclose(out.data, _stable_logsumexp(big, axis, keepdims), rtol=1e-12)
+    np.testing.assert_allclose(out.data, _stable_logsumexp(big, axis, keepdims),
+                               rtol=1e-12, atol=1e-9)
     assert mg.gradcheck(lambda t: mg.logsumexp(t, axis=axis, keepdims=keepdims), (big,))
     if x.ndim:
         # softmax is invariant to the shift, and its rows sum to one.
         s = mg.softmax(mg.tensor(big), axis=-1).data
         e = np.exp(x - x.max(-1, keepdims=True))
-        np.testing.assert_allclose(s, e / e.sum(-1, keepdims=True), atol=1e-12)
+        np.testing.assert_allclose(s, e / e.sum(-1, keepdims=True), atol=1e-10)
         ls = mg.log_softmax(mg.tensor(big), axis=-1).data
         assert np.all(np.isfinite(ls))
         np.testing.assert_allclose(np.exp(ls).sum(-1), 1.0, rtol=1e-12)
