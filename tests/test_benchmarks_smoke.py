@@ -1,0 +1,78 @@
+"""Smoke test of benchmarks/run.py in quick mode.
+
+It checks that each benchmark compares like with like: the gradient minigrad
+computes equals the hand-written NumPy gradient of the same work.  It never
+asserts anything about time.
+"""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+RUN_PY = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("minigrad_benchmarks_run", RUN_PY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_op_chain_gradient_matches_numpy(bench):
+    result = bench.bench_op_chain(("minigrad", "numpy"), quick=True)
+    grads = result["grads"]
+    assert result["n_ops"] == 1000
+    assert grads["minigrad"].shape == (4,)
+    assert np.abs(grads["numpy"]).min() > 1e-5   # the gradient has not vanished
+    np.testing.assert_allclose(grads["minigrad"], grads["numpy"], rtol=1e-10, atol=0)
+    assert set(result["times"]) == {"minigrad", "numpy"}
+
+
+def test_mlp_gradients_match_numpy(bench):
+    result = bench.bench_mlp(("minigrad", "numpy"), quick=True, loss_variants=True)
+    grads = result["grads"]
+    shapes = [(784, 256), (256,), (256, 256), (256,), (256, 10), (10,)]
+    assert [g.shape for g in grads["numpy"]] == shapes
+    for name in ("minigrad", "minigrad_index"):
+        for g, ref in zip(grads[name], grads["numpy"]):
+            assert g.dtype == np.float32
+            np.testing.assert_allclose(g, ref, rtol=1e-4, atol=1e-6)
+    assert set(result["times"]) == {"minigrad", "minigrad_index", "numpy"}
+
+
+def test_mlp_steps_compute_the_same_loss(bench):
+    X, labels, onehot, params = bench.mlp_inputs(sizes=(12, 8, 8, 3), batch=5)
+    ps = bench.mlp_minigrad_setup(params)
+    np_params = [p.copy() for p in params]
+    for _ in range(3):   # the updates agree too: the losses stay equal
+        loss_mg = bench.mlp_minigrad_step(ps, bench.mg.tensor(X), labels, onehot, lr=0.1)
+        loss_np = bench.mlp_numpy_step(np_params, X, labels, onehot, lr=0.1)
+        assert loss_mg == pytest.approx(loss_np, rel=1e-5)
+    for p, q in zip(ps, np_params):
+        np.testing.assert_allclose(p.data, q, rtol=1e-5, atol=1e-6)
+
+
+def test_scalar_chain_gradient_and_memory(bench):
+    result = bench.bench_scalar_chain(("minigrad", "numpy"), quick=True)
+    grads = result["grads"]
+    n = result["n_nodes"]
+    expected = bench.CHAIN_C ** (n // 2)
+    np.testing.assert_allclose(grads["minigrad"], expected, rtol=1e-12)
+    np.testing.assert_allclose(grads["numpy"], expected, rtol=1e-12)
+    assert result["bytes_per_node"]["minigrad"] > 0
+    assert set(result["us_per_node"]["minigrad"]) == set(result["sizes"])
+
+
+def test_main_quick_writes_json(bench, tmp_path, capsys):
+    path = tmp_path / "bench.json"
+    assert bench.main(["--quick", "--no-torch", "--json", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "op chain" in out and "MLP train step" in out and "scalar chain" in out
+    payload = json.loads(path.read_text())
+    assert payload["quick"] is True
+    assert [r["name"] for r in payload["results"]] == ["op_chain", "mlp_step", "scalar_chain"]
