@@ -63,16 +63,20 @@ def is_grad_enabled():
 
 # ------------------------------------------------------------- the engine
 def _unbroadcast(g, shape):
-    """Sum ``g`` over the axes that broadcasting added or stretched."""
-    gshape = g.shape
-    if gshape == shape:
+    """Sum ``g`` over the axes that broadcasting added or stretched.
+
+    Works on arrays and on tensors alike (``sum`` and ``reshape`` are methods
+    of both), and returns a fresh array rather than a view when it sums.
+    """
+    if g.shape == shape:
         return g
-    lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1)
-    if axes:
-        g = ops.sum(g, axis=axes, keepdims=True)
-    return ops.reshape(g, shape=shape)
+    lead = g.ndim - len(shape)
+    if lead:
+        g = g.sum(axis=tuple(range(lead)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if stretched:
+        g = g.sum(axis=stretched, keepdims=True)
+    return g if g.shape == shape else g.reshape(shape)
 
 
 def _tensor_vjp(node, vjp, g, kwargs):

@@ -194,8 +194,9 @@ def logsumexp(x, axis=None, keepdims=False):
     tensor(1000.6931)
     """
     x = as_tensor(x)
-    shift = np.max(x.data, axis=axis, keepdims=True) if x.size else np.zeros(())
-    shift = np.where(np.isfinite(shift), shift, 0.0).astype(x.dtype)
+    shift = np.max(x.data, axis=axis, keepdims=True) if x.size else np.zeros((), x.dtype)
+    if not np.isfinite(shift).all():   # rows of -inf (or inf): shifting would give nan
+        shift = np.where(np.isfinite(shift), shift, 0.0).astype(x.dtype)
     total = ops.log(ops.sum(ops.exp(x - shift), axis=axis, keepdims=True)) + shift
     if keepdims:
         return total

@@ -103,7 +103,7 @@ class Primitive:
             t.requires_grad = True
             t._op = self
             t._args = args
-            t._values = datas
+            t._values = tuple(datas)   # a tuple of arrays: the GC stops tracking it
             t._kwargs = kwargs or None
             t._seq = _next_seq()
             t._retains_grad = False
@@ -418,6 +418,8 @@ concatenate.vjps = _ConcatVJPs()
 
 
 def _swap_last(x):
+    if x.ndim == 2:
+        return x.T
     axes = list(range(x.ndim))
     axes[-1], axes[-2] = axes[-2], axes[-1]
     return transpose(x, axes=tuple(axes))
