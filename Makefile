@@ -14,8 +14,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev,plot]"
 	touch $@
 
+# The quick start, then the chapter-6 tour (its pictures land in out/ch6_*/).
 demo: $(VENV)/.installed
 	$(BIN)/python examples/quickstart.py
+	$(BIN)/python examples/tour.py
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check minigrad tests examples benchmarks
