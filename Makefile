@@ -32,6 +32,7 @@ docs: $(VENV)/.docs-installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/optim.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out

@@ -76,3 +76,88 @@ def test_main_quick_writes_json(bench, tmp_path, capsys):
     payload = json.loads(path.read_text())
     assert payload["quick"] is True
     assert [r["name"] for r in payload["results"]] == ["op_chain", "mlp_step", "scalar_chain"]
+
+
+# ------------------------------------------- benchmarks/optim.py (issue 3)
+OPTIM_PY = RUN_PY.parent / "optim.py"
+
+
+@pytest.fixture(scope="module")
+def optim_bench():
+    spec = importlib.util.spec_from_file_location("minigrad_benchmarks_optim", OPTIM_PY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gabor_sgd_final_phi_agree(optim_bench):
+    result = optim_bench.bench_gabor(("minigrad", "numpy"), quick=True)
+    finals = result["finals"]
+    assert set(finals) == {"minigrad", "numpy"} == set(result["times"])
+    assert not np.allclose(finals["numpy"], optim_bench.GABOR_PHI0)   # SGD moved phi
+    optim_bench.check_gabor(result)
+    np.testing.assert_allclose(finals["minigrad"], finals["numpy"], rtol=1e-9, atol=1e-9)
+
+
+def test_gabor_batches_same_order_without_replacement(optim_bench):
+    batches = optim_bench.gabor_batches(steps=12)
+    again = optim_bench.gabor_batches(steps=12)
+    assert all(np.array_equal(a[0], b[0]) for a, b in zip(batches, again))
+    assert [len(xb) for xb, _ in batches[:6]] == [5, 5, 5, 5, 5, 3]
+    x, _ = optim_bench.mg.datasets.gabor()
+    np.testing.assert_array_equal(np.sort(np.concatenate([xb for xb, _ in batches[:6]])),
+                                  np.sort(x))                      # one epoch: each once
+
+
+def test_gabor_analytic_gradient_matches_minigrad(optim_bench):
+    mg = optim_bench.mg
+    xb, yb = optim_bench.gabor_batches(steps=1)[0]
+    phi = np.array([0.7, 11.0])
+    expected = mg.grad(lambda p: mg.models.least_squares(mg.models.gabor(xb, p), yb))(phi)
+    np.testing.assert_allclose(optim_bench.gabor_numpy_grad(phi, xb, yb), expected,
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_gabor_torch_matches_numpy(optim_bench):
+    pytest.importorskip("torch")
+    batches = optim_bench.gabor_batches(steps=50)
+    torch = optim_bench._torch()
+    tb = [(torch.from_numpy(xb), torch.from_numpy(yb)) for xb, yb in batches]
+    np.testing.assert_allclose(optim_bench.gabor_torch(tb), optim_bench.gabor_numpy(batches),
+                               rtol=1e-9, atol=1e-9)
+
+
+def test_mlp_adam_parameters_agree(optim_bench):
+    result = optim_bench.bench_mlp_adam(("minigrad", "numpy"), quick=True)
+    assert set(result["after"]) == {"minigrad", "numpy"} == set(result["times"])
+    optim_bench.check_mlp_adam(result)
+    mg_params = result["after"]["minigrad"][0]
+    np_params, np_losses = result["after"]["numpy"]
+    assert np_losses[-1] < np_losses[0]                      # Adam made progress
+    for p, q in zip(mg_params, np_params):
+        assert p.dtype == np.float32
+        np.testing.assert_allclose(p, q, rtol=1e-5, atol=1e-6)
+
+
+def test_mlp_adam_small_net_matches_numpy(optim_bench):
+    bench = optim_bench.engine
+    X, labels, onehot, params = bench.mlp_inputs(sizes=(12, 8, 8, 3), batch=5)
+    ps, opt = optim_bench.mlp_minigrad_adam_setup(params)
+    state = optim_bench.numpy_adam_setup(params)
+    for _ in range(4):
+        loss_mg = optim_bench.mlp_minigrad_adam_step(ps, opt, bench.mg.tensor(X), labels, onehot)
+        loss_np = optim_bench.mlp_numpy_adam_step(state, X, onehot)
+        assert loss_mg == pytest.approx(loss_np, rel=1e-5)
+    for p, q in zip(ps, state["params"]):
+        np.testing.assert_allclose(p.data, q, rtol=1e-5, atol=1e-6)
+
+
+def test_optim_main_quick_writes_json(optim_bench, tmp_path, capsys):
+    path = tmp_path / "optim.json"
+    assert optim_bench.main(["--quick", "--no-torch", "--json", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Gabor SGD" in out and "MLP train step, Adam" in out
+    payload = json.loads(path.read_text())
+    assert payload["quick"] is True
+    assert [r["name"] for r in payload["results"]] == ["gabor_sgd", "mlp_adam_step"]
+    assert set(payload["met_cpu"]) == set(optim_bench.TARGETS)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer, zeros_like
+from .optimizer import Optimizer, state_or_zeros
 
 
 # ------------------------------------------------------------ update rules
@@ -167,7 +167,7 @@ class Adam(Optimizer):
     def update(self, phi, g, state):
         beta, gamma = self.betas
         t = state["t"] = state.get("t", 0) + 1
-        m, v = state.get("m", zeros_like(phi)), state.get("v", zeros_like(phi))
+        m, v = state_or_zeros(state, "m", phi), state_or_zeros(state, "v", phi)
         g = _l2(g, phi, self.weight_decay)
         phi, state["m"], state["v"] = adam_update(
             phi, g, m, v, t, lr=self.lr, beta=beta, gamma=gamma, eps=self.eps,
@@ -188,8 +188,7 @@ class AMSGrad(Optimizer):
     def update(self, phi, g, state):
         beta, gamma = self.betas
         t = state["t"] = state.get("t", 0) + 1
-        zero = zeros_like(phi)
-        m, v, v_max = (state.get(k, zero) for k in ("m", "v", "v_max"))
+        m, v, v_max = (state_or_zeros(state, k, phi) for k in ("m", "v", "v_max"))
         g = _l2(g, phi, self.weight_decay)
         phi, state["m"], state["v"], state["v_max"] = amsgrad_update(
             phi, g, m, v, v_max, t, lr=self.lr, beta=beta, gamma=gamma, eps=self.eps)
@@ -206,7 +205,7 @@ class AdamW(Optimizer):
     def update(self, phi, g, state):
         beta, gamma = self.betas
         t = state["t"] = state.get("t", 0) + 1
-        m, v = state.get("m", zeros_like(phi)), state.get("v", zeros_like(phi))
+        m, v = state_or_zeros(state, "m", phi), state_or_zeros(state, "v", phi)
         phi, state["m"], state["v"] = adamw_update(
             phi, g, m, v, t, lr=self.lr, beta=beta, gamma=gamma, eps=self.eps,
             weight_decay=self.weight_decay)
@@ -225,7 +224,7 @@ class NAdam(Optimizer):
     def update(self, phi, g, state):
         beta, gamma = self.betas
         t = state["t"] = state.get("t", 0) + 1
-        m, v = state.get("m", zeros_like(phi)), state.get("v", zeros_like(phi))
+        m, v = state_or_zeros(state, "m", phi), state_or_zeros(state, "v", phi)
         g = _l2(g, phi, self.weight_decay)
         phi, state["m"], state["v"], state["mu_product"] = nadam_update(
             phi, g, m, v, state.get("mu_product", 1.0), t, lr=self.lr, beta=beta,
@@ -243,7 +242,7 @@ class RAdam(Optimizer):
     def update(self, phi, g, state):
         beta, gamma = self.betas
         t = state["t"] = state.get("t", 0) + 1
-        m, v = state.get("m", zeros_like(phi)), state.get("v", zeros_like(phi))
+        m, v = state_or_zeros(state, "m", phi), state_or_zeros(state, "v", phi)
         g = _l2(g, phi, self.weight_decay)
         phi, state["m"], state["v"] = radam_update(
             phi, g, m, v, t, lr=self.lr, beta=beta, gamma=gamma, eps=self.eps)
@@ -261,7 +260,9 @@ class Adagrad(Optimizer):
 
     def update(self, phi, g, state):
         t = state["t"] = state.get("t", 0) + 1
-        s = state.get("sum", np.full_like(phi, self.initial_accumulator_value))
+        s = state.get("sum")
+        if s is None:
+            s = np.full_like(phi, self.initial_accumulator_value)
         g = _l2(g, phi, self.weight_decay)
         phi, state["sum"] = adagrad_update(phi, g, s, t, lr=self.lr, lr_decay=self.lr_decay,
                                            eps=self.eps)
@@ -300,16 +301,15 @@ class RMSprop(Optimizer):
 
     def update(self, phi, g, state):
         h = self.hyper
-        zero = zeros_like(phi)
         g = _l2(g, phi, h["weight_decay"])
         if not h["centered"] and h["momentum"] == 0:
-            phi, state["v"] = rmsprop_update(phi, g, state.get("v", zero), lr=h["lr"],
+            phi, state["v"] = rmsprop_update(phi, g, state_or_zeros(state, "v", phi), lr=h["lr"],
                                              alpha=h["alpha"], eps=h["eps"])
             return phi
         phi, state["v"], g_avg, b = rmsprop_torch_update(
-            phi, g, state.get("v", zero), state.get("g_avg", zero),
-            state.get("momentum_buffer", zero), lr=h["lr"], alpha=h["alpha"], eps=h["eps"],
-            momentum=h["momentum"], centered=h["centered"])
+            phi, g, state_or_zeros(state, "v", phi), state_or_zeros(state, "g_avg", phi),
+            state_or_zeros(state, "momentum_buffer", phi), lr=h["lr"], alpha=h["alpha"],
+            eps=h["eps"], momentum=h["momentum"], centered=h["centered"])
         if h["centered"]:
             state["g_avg"] = g_avg
         if h["momentum"] > 0:
@@ -325,9 +325,8 @@ class Adadelta(Optimizer):
         super().__init__(params, lr=lr, rho=rho, eps=eps, weight_decay=weight_decay)
 
     def update(self, phi, g, state):
-        zero = zeros_like(phi)
         g = _l2(g, phi, self.weight_decay)
         phi, state["v"], state["u"] = adadelta_update(
-            phi, g, state.get("v", zero), state.get("u", zero), lr=self.lr, rho=self.rho,
-            eps=self.eps)
+            phi, g, state_or_zeros(state, "v", phi), state_or_zeros(state, "u", phi),
+            lr=self.lr, rho=self.rho, eps=self.eps)
         return phi

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .optimizer import Optimizer, grad_array, zeros_like
+from .optimizer import Optimizer, grad_array, state_or_zeros, zeros_like
 
 
 # ------------------------------------------------------------ update rules
@@ -146,7 +146,7 @@ class Momentum(Optimizer):
         super().__init__(params, lr=lr, beta=beta)
 
     def update(self, phi, g, state):
-        m = state.get("m", zeros_like(phi))
+        m = state_or_zeros(state, "m", phi)
         phi, state["m"] = momentum_update(phi, g, m, lr=self.lr, beta=self.beta)
         return phi
 
@@ -171,7 +171,8 @@ class Nesterov(Optimizer):
         self._require_closure(closure)
         phis = [p.data.copy() for p in self.params]
         for p, phi, state in zip(self.params, phis, self.state):
-            state.setdefault("m", zeros_like(phi))
+            if "m" not in state:
+                state["m"] = zeros_like(phi)
             p.data[...] = nesterov_lookahead(phi, state["m"], lr=self.lr, beta=self.beta)
         try:
             loss = self._evaluate(closure)

@@ -228,3 +228,13 @@ class _Group(dict):
 def zeros_like(phi):
     """A float array of zeros shaped like ``phi`` (initial moment estimates)."""
     return np.zeros_like(phi)
+
+
+def state_or_zeros(state, key, phi):
+    """``state[key]``, or zeros shaped like ``phi`` before the first step.
+
+    Unlike ``state.get(key, zeros_like(phi))`` it allocates (and fills) the zeros
+    only when they are needed, not at every step.
+    """
+    value = state.get(key)
+    return zeros_like(phi) if value is None else value
