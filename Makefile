@@ -20,7 +20,7 @@ demo: $(VENV)/.installed
 	$(BIN)/python examples/tour.py
 
 test: $(VENV)/.installed
-	$(BIN)/ruff check minigrad tests examples benchmarks
+	$(BIN)/ruff check minigrad tests examples benchmarks exercises scripts
 	$(BIN)/python -m pytest
 
 $(VENV)/.docs-installed: pyproject.toml | $(VENV)/.installed

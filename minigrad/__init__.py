@@ -8,7 +8,15 @@
 array([2., 4.])
 """
 
-from . import ops
+from . import (  # noqa: E402  # noqa: E402
+                       data,
+                       datasets,
+                       losses,
+                       models,
+                       nn,
+                       ops,
+                       optim,  # noqa: E402
+)
 from .autodiff import (
                        enable_grad,
                        grad,
@@ -59,16 +67,13 @@ from .functional import (
                        where,
 )
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
-from .ops import REGISTRY, Primitive, primitive
-from .tensor import Tensor, as_tensor, tensor
 
 # Modules of later layers (graph rendering, optimizers, data) are imported
 # below this line, one line each.
 from .graph import draw, explain, scope  # noqa: E402
-from . import data, datasets, models  # noqa: E402
-from . import losses, nn  # noqa: E402
+from .ops import REGISTRY, Primitive, primitive
+from .tensor import Tensor, as_tensor, tensor
 from .train import fit  # noqa: E402
-from . import optim  # noqa: E402
 
 __version__ = "0.1.0"
 
