@@ -70,12 +70,18 @@ def _unbroadcast(g, shape):
     """
     if g.shape == shape:
         return g
+    # np.add.reduce is the C-level sum (the ndarray.sum wrapper costs more
+    # than the arithmetic on small arrays); tensors use their differentiable sum.
+    total = np.add.reduce if isinstance(g, np.ndarray) else ops.sum
+    if not shape:                      # a scalar input: sum everything
+        return total(g, axis=None)
     lead = g.ndim - len(shape)
     if lead:
-        g = g.sum(axis=tuple(range(lead)))
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+        g = total(g, axis=tuple(range(lead)))
+    stretched = 1 in shape and tuple(
+        i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
     if stretched:
-        g = g.sum(axis=stretched, keepdims=True)
+        g = total(g, axis=stretched, keepdims=True)
     return g if g.shape == shape else g.reshape(shape)
 
 

@@ -309,19 +309,25 @@ def _kept_shape(shape, axis):
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
+# Forwards call NumPy's C-level ufunc methods and array methods rather than
+# np.sum / np.reshape / np.broadcast_to: those Python wrappers cost several
+# microseconds each, more than the arithmetic on a small array.
 def _sum(x, axis=None, keepdims=False):
-    return np.sum(x, axis=axis, keepdims=keepdims)
+    return np.add.reduce(x, axis=axis, keepdims=keepdims)
+
+
+def _sum_vjp(g, out, x, axis=None, keepdims=False):
+    if axis is not None and not keepdims:     # put the summed axes back as 1s
+        g = reshape(g, shape=_kept_shape(x.shape, axis))
+    return broadcast_to(g, shape=x.shape)
 
 
 sum = _builtin(  # noqa: A001
-    "sum", _sum,
-    lambda g, out, x, axis=None, keepdims=False:
-        broadcast_to(reshape(g, shape=_kept_shape(x.shape, axis)), shape=x.shape),
-    rules=("copy g to every summed element",))
+    "sum", _sum, _sum_vjp, rules=("copy g to every summed element",))
 
 
 def _max(x, axis=None, keepdims=False):
-    return np.max(x, axis=axis, keepdims=keepdims)
+    return np.maximum.reduce(x, axis=axis, keepdims=keepdims)
 
 
 def _max_vjp(g, out, x, axis=None, keepdims=False):
@@ -336,13 +342,13 @@ max = _builtin(  # noqa: A001
 
 # ------------------------------------------------------------ shape and index
 reshape = _builtin(
-    "reshape", lambda x, shape: np.reshape(x, shape),
+    "reshape", lambda x, shape: np.asarray(x).reshape(shape),
     lambda g, out, x, shape: reshape(g, shape=x.shape),
     rules=("reshape g back",))
 
 
 def _transpose(x, axes=None):
-    return np.transpose(x, axes)
+    return np.asarray(x).transpose(axes)
 
 
 def _transpose_vjp(g, out, x, axes=None):
@@ -351,10 +357,27 @@ def _transpose_vjp(g, out, x, axes=None):
     return transpose(g, axes=inverse)
 
 
+def _broadcast_to(x, shape):
+    """A new array of ``shape`` holding ``x`` broadcast (not a read-only view:
+    the gradient of a sum is one, and it should be an array of its own)."""
+    x = np.asarray(x)
+    if x.shape == tuple(shape):
+        return x
+    if x.ndim > len(shape):         # assignment would drop leading 1s; NumPy refuses
+        np.broadcast_to(x, shape)
+    out = np.empty(shape, dtype=x.dtype)
+    try:
+        out[...] = x
+    except ValueError:
+        np.broadcast_to(x, shape)   # raises NumPy's own message for _explain
+        raise
+    return out
+
+
 transpose = _builtin("transpose", _transpose, _transpose_vjp, rules=("transpose g back",))
 
 broadcast_to = _builtin(
-    "broadcast_to", lambda x, shape: np.broadcast_to(x, shape),
+    "broadcast_to", _broadcast_to,
     lambda g, out, x, shape: g,   # the engine sums g back to x's shape
     rules=("sum g over the broadcast axes",), explain_error=None)
 
@@ -368,8 +391,8 @@ def _is_basic_index(index):
 
 def _unindex(g, index, shape):
     """Scatter-add ``g`` into zeros of ``shape`` at ``index`` (inverse of getitem)."""
-    out = np.zeros(shape, dtype=np.result_type(g))
-    if _is_basic_index(index):
+    out = np.zeros(shape, dtype=g.dtype if hasattr(g, "dtype") else np.float64)
+    if type(index) is int or _is_basic_index(index):
         out[index] = g
     else:
         np.add.at(out, index, g)   # repeated indices accumulate
