@@ -120,9 +120,11 @@ def _run_backward(roots, seeds, create_graph, wanted=None):
             heappush(heap, (-r._seq, r))
     results = {}
     written = set()
-    with (enable_grad() if create_graph else no_grad()):
-        while heap:
-            node = heappop(heap)[1]
+    previous = GradMode.enabled
+    GradMode.enabled = create_graph   # record the backward pass only under create_graph
+    try:
+        node = heappop(heap)[1] if heap else None
+        while node is not None:
             g = grads.pop(id(node))
             if wanted is not None:
                 if id(node) in wanted:
@@ -131,6 +133,7 @@ def _run_backward(roots, seeds, create_graph, wanted=None):
                 _store(node, g, written)
             vjps = node._op.vjps
             kwargs = node._kwargs
+            follow = None    # a newly reached node that may skip the heap
             i = -1
             for a in node._args:
                 i += 1
@@ -154,8 +157,18 @@ def _run_backward(roots, seeds, create_graph, wanted=None):
                     grads[key] = gi
                     if a._op is None:
                         leaves[key] = a
+                    elif follow is None:
+                        follow = a
                     else:
                         heappush(heap, (-a._seq, a))
+            # In a chain, the one node just reached is the only one pending:
+            # go straight to it instead of through the heap.
+            if follow is not None and heap:
+                heappush(heap, (-follow._seq, follow))
+                follow = None
+            node = follow if follow is not None else (heappop(heap)[1] if heap else None)
+    finally:
+        GradMode.enabled = previous
     # Only leaves are left in ``grads``.
     for key, g in grads.items():
         if wanted is None:

@@ -65,7 +65,7 @@ def gabor(x, phi, a=GABOR_A):
     """
     phi = _coords(phi)
     z = phi[0] + 0.06 * phi[1] * x
-    return F.sin(z) * F.exp(-(z * z) / a)
+    return F.sin(z) * F.exp(z * z * (-1.0 / a))   # one node for -z²/a, not two
 
 
 def logistic(x, phi):

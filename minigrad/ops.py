@@ -317,7 +317,9 @@ def _sum(x, axis=None, keepdims=False):
 
 
 def _sum_vjp(g, out, x, axis=None, keepdims=False):
-    if axis is not None and not keepdims:     # put the summed axes back as 1s
+    # Put the summed axes back as 1s so that g lines up with x.  (A full or
+    # 1-D sum needs no reshape: broadcasting aligns a scalar by itself.)
+    if axis is not None and not keepdims and x.ndim > 1:
         g = reshape(g, shape=_kept_shape(x.shape, axis))
     return broadcast_to(g, shape=x.shape)
 

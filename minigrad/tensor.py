@@ -193,8 +193,7 @@ class Tensor:
         The graph is kept after the pass: calling ``backward`` a second time
         adds the same gradients again (like PyTorch with ``retain_graph=True``).
         """
-        from .autodiff import backward
-        backward(self, grad, create_graph=create_graph)
+        _autodiff.backward(self, grad, create_graph=create_graph)
 
     def _label(self):
         return f"'{self.name}'" if self.name else f"of shape {self.shape}"
@@ -320,4 +319,5 @@ def as_tensor(x):
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
+from . import autodiff as _autodiff  # noqa: E402
 from . import ops as _ops  # noqa: E402  (ops needs Tensor defined first)
