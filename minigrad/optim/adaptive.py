@@ -25,15 +25,27 @@ def adam_update(phi, g, m, v, t, *, lr, beta, gamma, eps, eps_inside_sqrt=False)
     Eq. 6.15: ``m <- beta*m + (1-beta)*g``, ``v <- gamma*v + (1-gamma)*g**2``;
     eq. 6.16: ``m_hat = m/(1-beta**t)``, ``v_hat = v/(1-gamma**t)``;
     eq. 6.17: ``phi <- phi - alpha*m_hat/sqrt(v_hat + eps)`` with ``eps_inside_sqrt``,
-    else the usual ``phi - alpha*m_hat/(sqrt(v_hat) + eps)``.  Returns ``(phi, m, v)``.
+    else the usual ``phi - alpha*m_hat/(sqrt(v_hat) + eps)``.  Returns ``(phi, m, v)``,
+    all three updated in place (the optimizer owns them, as in PyTorch).
     """
-    m = beta * m + (1 - beta) * g
-    v = gamma * v + (1 - gamma) * g ** 2
-    m_hat = m / (1 - beta ** t)
-    v_hat = v / (1 - gamma ** t)
+    # The arithmetic is arranged to make few passes over the arrays and few
+    # temporaries (they dominate a large model's step); the numbers are the
+    # equations'.  m and v are the optimizer's own arrays: updated in place.
+    m *= beta
+    m += (1 - beta) * g                         # eq. 6.15
+    v *= gamma
+    v += (1 - gamma) * (g * g)
+    v_hat = v / (1 - gamma ** t)                # eq. 6.16 (m_hat is folded below)
     if eps_inside_sqrt:
-        return phi - lr * m_hat / np.sqrt(v_hat + eps), m, v
-    return phi - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+        v_hat += eps
+        denominator = np.sqrt(v_hat, out=v_hat)
+    else:
+        denominator = np.sqrt(v_hat, out=v_hat)
+        denominator += eps
+    step = m / denominator
+    step *= lr / (1 - beta ** t)                # alpha * m_hat / denominator, eq. 6.17
+    phi -= step
+    return phi, m, v
 
 
 def amsgrad_update(phi, g, m, v, v_max, t, *, lr, beta, gamma, eps):

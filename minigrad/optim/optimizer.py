@@ -184,7 +184,9 @@ class Optimizer:
         for p, state in zip(self.params, self.state):
             if p.grad is None:
                 continue
-            p.data[...] = self.update(p.data, grad_array(p), state)
+            new = self.update(p.data, grad_array(p), state)
+            if new is not p.data:          # updates that work in place return p.data
+                p.data[...] = new
         self.steps += 1
         return loss
 
