@@ -208,7 +208,8 @@ def _seed(root, grad, create_graph):
                 f"backward() on a tensor of shape {root.shape} needs the gradient of the "
                 f"final result with respect to it: pass grad= an array of that shape, "
                 f"or reduce first (e.g. y.sum().backward()).")
-        seed = np.ones(root.data.shape, dtype=root.data.dtype)
+        seed = np.empty(root.data.shape, dtype=root.data.dtype)   # np.ones is a slow wrapper
+        seed.fill(1)
     else:
         seed = np.array(grad.data if isinstance(grad, Tensor) else grad,
                         dtype=root.data.dtype)

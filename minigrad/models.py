@@ -64,7 +64,7 @@ def gabor(x, phi, a=GABOR_A):
     tensor([0.])
     """
     phi = _coords(phi)
-    z = phi[0] + 0.06 * phi[1] * x
+    z = phi[0] + phi[1] * (0.06 * x)    # scale the data, not phi1: one node fewer
     return F.sin(z) * F.exp(z * z * (-1.0 / a))   # one node for -z²/a, not two
 
 
