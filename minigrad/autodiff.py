@@ -106,17 +106,14 @@ def _run_backward(roots, seeds, create_graph, wanted=None):
     ``wanted`` (a dict id -> tensor); when ``wanted`` is None, accumulates them
     into ``.grad`` of leaves instead (and of tensors that called retain_grad()).
     """
-    grads = {}
-    leaves = {}
+    grads = {}      # tensor -> gradient so far (tensors hash by identity)
     heap = []
     for r, g in zip(roots, seeds):
-        if id(r) in grads:
-            grads[id(r)] = grads[id(r)] + g
+        if r in grads:
+            grads[r] = grads[r] + g
             continue
-        grads[id(r)] = g
-        if r._op is None:
-            leaves[id(r)] = r
-        else:
+        grads[r] = g
+        if r._op is not None:
             heappush(heap, (-r._seq, r))
     results = {}
     written = set()
@@ -125,7 +122,7 @@ def _run_backward(roots, seeds, create_graph, wanted=None):
     try:
         node = heappop(heap)[1] if heap else None
         while node is not None:
-            g = grads.pop(id(node))
+            g = grads.pop(node)
             if wanted is not None:
                 if id(node) in wanted:
                     results[id(node)] = g
@@ -150,17 +147,16 @@ def _run_backward(roots, seeds, create_graph, wanted=None):
                     gi = vjp(g, node.data, *node._values, **kwargs)
                 if gi.shape != a.data.shape:
                     gi = _unbroadcast(gi, a.data.shape)
-                key = id(a)
-                if key in grads:
-                    grads[key] = grads[key] + gi
+                if a in grads:
+                    grads[a] = grads[a] + gi
+                    continue
+                grads[a] = gi
+                if a._op is None:
+                    continue            # a leaf: its gradient waits in grads
+                if follow is None:
+                    follow = a
                 else:
-                    grads[key] = gi
-                    if a._op is None:
-                        leaves[key] = a
-                    elif follow is None:
-                        follow = a
-                    else:
-                        heappush(heap, (-a._seq, a))
+                    heappush(heap, (-a._seq, a))
             # In a chain, the one node just reached is the only one pending:
             # go straight to it instead of through the heap.
             if follow is not None and heap:
@@ -170,11 +166,11 @@ def _run_backward(roots, seeds, create_graph, wanted=None):
     finally:
         GradMode.enabled = previous
     # Only leaves are left in ``grads``.
-    for key, g in grads.items():
+    for leaf, g in grads.items():
         if wanted is None:
-            _store(leaves[key], g, written)
-        elif key in wanted:
-            results[key] = g
+            _store(leaf, g, written)
+        elif id(leaf) in wanted:
+            results[id(leaf)] = g
     return results
 
 

@@ -219,8 +219,10 @@ class Tensor:
                 f"use (t > 0).data.any() or .all().")
         return bool(self.data)
 
-    def __hash__(self):
-        return id(self)
+    # Identity hash, at C speed: tensors are dictionary keys in the backward
+    # pass.  (== is elementwise, but a dict only calls it when two hashes are
+    # equal, which for identity hashes of live objects means the same object.)
+    __hash__ = object.__hash__
 
     # ------------------------------------------------------------ operators
     def __add__(self, other):
