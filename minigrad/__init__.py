@@ -29,6 +29,7 @@ from .autodiff import (
                        value_and_grad,
 )
 from .errors import BackwardError, DTypeError, MinigradError, ShapeError
+from .exercise import Exercise
 from .functional import (
                        abs,
                        add,
@@ -82,7 +83,7 @@ __all__ = [
     "no_grad", "enable_grad", "is_grad_enabled",
     "grad", "value_and_grad", "jacobian", "hessian", "hvp", "grad_of",
     "gradcheck", "gradgradcheck", "numerical_grad", "GradcheckError",
-    "MinigradError", "ShapeError", "DTypeError", "BackwardError",
+    "MinigradError", "ShapeError", "DTypeError", "BackwardError", "Exercise",
     "abs", "add", "broadcast_to", "clip", "concatenate", "cos", "div", "exp",
     "expand_dims", "flatten", "log", "log_softmax", "logsumexp", "matmul", "max",
     "maximum", "mean", "min", "minimum", "mul", "neg", "pow", "relu", "reshape",
