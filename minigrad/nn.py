@@ -35,6 +35,7 @@ import numpy as np
 from . import functional as F
 from . import init as _init
 from .errors import ShapeError
+from .graph import scope
 from .tensor import Tensor, as_tensor
 
 __all__ = ["Parameter", "Module", "Linear", "Sequential", "Identity", "ReLU", "LeakyReLU",
@@ -60,25 +61,6 @@ def manual_seed(seed):
     """
     global _default_rng
     _default_rng = np.random.default_rng(seed)
-
-
-# ----------------------------------------------------------------- scopes
-_SCOPE_UNSET = object()
-_scope_fn = _SCOPE_UNSET
-
-
-def _scope():
-    """``minigrad.graph.scope`` if the graph module provides it, else None.
-
-    Imported on first use (graph.py sits above nn.py and imports more)."""
-    global _scope_fn
-    if _scope_fn is _SCOPE_UNSET:
-        try:
-            from .graph import scope
-        except ImportError:
-            scope = None
-        _scope_fn = scope
-    return _scope_fn
 
 
 # -------------------------------------------------------------- Parameter
@@ -316,8 +298,7 @@ class Module:
     opens_scope = True
 
     def __call__(self, *args, **kwargs):
-        scope = _scope() if self.opens_scope else None
-        if scope is None:
+        if not self.opens_scope:
             return self.forward(*args, **kwargs)
         with scope(self._scope_name or type(self).__name__):
             return self.forward(*args, **kwargs)
