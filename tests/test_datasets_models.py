@@ -169,3 +169,12 @@ def test_linear_regression_hessian_is_positive_definite_problem_6_2():
     H = mg.hessian(models.make_loss(models.linear, x, y))(np.array([0.3, -0.4]))
     np.testing.assert_allclose(H, 2 * np.array([[len(x), x.sum()], [x.sum(), (x * x).sum()]]))
     assert np.all(np.linalg.eigvalsh(H) > 0)
+
+
+def test_logit_cross_entropy_gradient_is_sigmoid_minus_label_even_at_zero():
+    # relu(z) + log(1 + exp(-|z|)) would give 0 - y at z = 0 under the kink
+    # conventions relu'(0) = abs'(0) = 0; the right answer is sigmoid(0) - y.
+    z = mg.tensor([0.0, 0.0, 2.0, -3.0], requires_grad=True)
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    models.binary_cross_entropy_with_logits(z, y).backward()
+    np.testing.assert_allclose(z.grad, 1 / (1 + np.exp(-z.data)) - y, rtol=1e-12)
