@@ -85,6 +85,18 @@ def _unbroadcast(g, shape):
     return g if g.shape == shape else g.reshape(shape)
 
 
+def _check_vjp_shape(node, i, gshape, shape):
+    """A VJP must return its argument's shape or one that broadcasting made
+    from it; anything else is a bug in the VJP, named here rather than turned
+    into a wrong gradient (a (3, 4) gradient for a (4, 3) input would reshape)."""
+    lead = len(gshape) - len(shape)
+    if lead < 0 or any(n != 1 and n != gshape[lead + k] for k, n in enumerate(shape)):
+        raise BackwardError(
+            f"the VJP of '{node._op.name}' for argument {i} returned a gradient of shape "
+            f"{gshape}, but the argument has shape {shape} (and {gshape} is not a "
+            f"broadcast of it). A VJP must return an array of its argument's shape.")
+
+
 def _tensor_vjp(node, vjp, g, kwargs):
     """A VJP under create_graph=True: run on tensors, so it records a graph."""
     if node._op.differentiable_vjp:
@@ -146,6 +158,7 @@ def _run_backward(roots, seeds, create_graph, wanted=None):
                 else:
                     gi = vjp(g, node.data, *node._values, **kwargs)
                 if gi.shape != a.data.shape:
+                    _check_vjp_shape(node, i, gi.shape, a.data.shape)
                     gi = _unbroadcast(gi, a.data.shape)
                 if a in grads:
                     grads[a] = grads[a] + gi

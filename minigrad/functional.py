@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from .errors import ShapeError
 from .tensor import Tensor, _data, as_tensor
 
 
@@ -164,7 +165,12 @@ def mean(x, axis=None, keepdims=False):
 def squeeze(x, axis=None):
     """Remove axes of length one (all of them, or those named by ``axis``)."""
     x = as_tensor(x)
-    return ops.reshape(x, shape=np.squeeze(np.empty(x.shape, dtype=bool), axis).shape)
+    try:
+        shape = np.squeeze(np.empty(x.shape, dtype=bool), axis).shape
+    except ValueError as exc:
+        raise ShapeError(f"squeeze: cannot remove axis {axis} from shape {x.shape}: only "
+                         f"axes of length 1 can be squeezed ({exc}).") from None
+    return ops.reshape(x, shape=shape)
 
 
 def expand_dims(x, axis):

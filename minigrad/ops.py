@@ -401,10 +401,21 @@ def _unindex(g, index, shape):
     return out
 
 
+def _index_error(datas, kwargs):
+    x, index = datas[0], kwargs.get("index")
+    items = index if isinstance(index, tuple) else (index,)
+    if any(np.asarray(i).dtype.kind == "f" for i in items
+           if isinstance(i, (np.ndarray, list))):
+        return (f"index arrays must hold integers or booleans, got floats (indexing a "
+                f"tensor of shape {np.shape(x)}). mg.tensor makes float64 by default: "
+                f"index with a NumPy array, or mg.tensor(..., dtype=np.int64).")
+    return f"index {index!r} does not fit a tensor of shape {np.shape(x)}."
+
+
 getitem = _builtin(
     "getitem", lambda x, index: x[index],
     lambda g, out, x, index: unindex(g, index=index, shape=x.shape),
-    rules=("g scattered back to the indexed elements",))
+    rules=("g scattered back to the indexed elements",), explain_error=_index_error)
 
 unindex = _builtin(
     "unindex", _unindex,

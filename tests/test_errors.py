@@ -189,3 +189,29 @@ def test_op_without_vjp_on_tensors_that_require_grad():
     np.testing.assert_array_equal(op(mg.tensor([1.0])).data, [2.0])  # constants are fine
     with pytest.raises(NotImplementedError, match=r"'no_vjp_yet'.*defvjp"):
         op(ones(1))
+
+
+# ------------------------------------------------- errors added after review
+def test_float_index_tensor_says_to_use_integers():
+    with pytest.raises(mg.ShapeError, match=r"getitem: index arrays must hold integers.*int64"):
+        mg.tensor([1.0, 2.0, 3.0])[mg.tensor([0, 2])]
+
+
+def test_out_of_range_index_names_the_shape():
+    with pytest.raises(mg.ShapeError, match=r"getitem: index 5 does not fit .*\(3,\)"):
+        mg.tensor(np.ones(3))[5]
+
+
+def test_squeeze_of_a_long_axis_names_the_shape():
+    with pytest.raises(mg.ShapeError, match=r"squeeze: cannot remove axis 0 from shape \(2, 3\)"):
+        mg.squeeze(mg.tensor(np.ones((2, 3))), 0)
+
+
+def test_custom_vjp_of_the_wrong_shape_is_named_not_reshaped():
+    # (3, 4) has as many elements as (4, 3): without the check it would be
+    # reshaped into a silently wrong gradient.
+    op = mg.primitive(lambda x: 2 * x, name="double_bad", register=False)
+    op.defvjp(lambda g, out, x: (2 * g).reshape(x.shape[::-1]))
+    x = mg.tensor(np.ones((4, 3)), requires_grad=True)
+    with pytest.raises(mg.BackwardError, match=r"'double_bad' for argument 0 .*\(3, 4\).*\(4, 3\)"):
+        op(x).sum().backward()
