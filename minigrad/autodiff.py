@@ -108,8 +108,8 @@ def _tensor_vjp(node, vjp, g, kwargs):
                            {"op_name": node._op.name})
 
 
-def _run_backward(roots, seeds, create_graph, wanted=None):
-    """The backward pass.
+def run_backward(roots, seeds, create_graph=False, wanted=None, observer=None):
+    """The backward pass: the only one in minigrad.
 
     Nodes are visited newest first through a heap keyed on creation number,
     so a node is processed only after every node that feeds gradient into it.
@@ -117,6 +117,13 @@ def _run_backward(roots, seeds, create_graph, wanted=None):
     graph traversal, no recursion.  Returns the gradients of the tensors in
     ``wanted`` (a dict id -> tensor); when ``wanted`` is None, accumulates them
     into ``.grad`` of leaves instead (and of tensors that called retain_grad()).
+
+    ``observer``, when given, is called once per visited node, after its VJPs
+    ran, as ``observer(node, g, flows)``: ``g`` is the gradient that flowed
+    into ``node`` and ``flows`` lists ``(i, arg, contribution, total)`` for
+    every argument that received gradient (the VJP's result after
+    unbroadcasting, and the argument's gradient so far).  ``mg.explain`` and
+    ``mg.draw`` watch the pass this way instead of replaying it.
     """
     grads = {}      # tensor -> gradient so far (tensors hash by identity)
     heap = []
@@ -143,6 +150,7 @@ def _run_backward(roots, seeds, create_graph, wanted=None):
             vjps = node._op.vjps
             kwargs = node._kwargs
             follow = None    # a newly reached node that may skip the heap
+            flows = [] if observer is not None else None
             i = -1
             for a in node._args:
                 i += 1
@@ -162,14 +170,20 @@ def _run_backward(roots, seeds, create_graph, wanted=None):
                     gi = _unbroadcast(gi, a.data.shape)
                 if a in grads:
                     grads[a] = grads[a] + gi
+                    if flows is not None:
+                        flows.append((i, a, gi, grads[a]))
                     continue
                 grads[a] = gi
+                if flows is not None:
+                    flows.append((i, a, gi, gi))
                 if a._op is None:
                     continue            # a leaf: its gradient waits in grads
                 if follow is None:
                     follow = a
                 else:
                     heappush(heap, (-a._seq, a))
+            if flows is not None:
+                observer(node, g, flows)
             # In a chain, the one node just reached is the only one pending:
             # go straight to it instead of through the heap.
             if follow is not None and heap:
@@ -209,7 +223,7 @@ def _store(t, g, written):
     t.grad = g
 
 
-def _seed(root, grad, create_graph):
+def seed_gradient(root, grad, create_graph=False):
     """The gradient that starts the pass: 1 for a one-element root."""
     if grad is None:
         if root.data.size != 1:
@@ -238,8 +252,8 @@ def backward(root, grad=None, create_graph=False):
             "backward() on a tensor that does not require grad: none of the tensors it "
             "was computed from has requires_grad=True (or it was computed under "
             "mg.no_grad()). Create your variables with mg.tensor(..., requires_grad=True).")
-    seed = _seed(root, grad, create_graph)
-    _run_backward([root], [seed], create_graph)
+    seed = seed_gradient(root, grad, create_graph)
+    run_backward([root], [seed], create_graph)
 
 
 def grad_of(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=True):
@@ -257,9 +271,9 @@ def grad_of(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused
     for out, g in zip(outputs, grad_outputs):
         if out.requires_grad:
             roots.append(out)
-            seeds.append(_seed(out, g, create_graph))
+            seeds.append(seed_gradient(out, g, create_graph))
     wanted = {id(x): x for x in inputs}
-    results = _run_backward(roots, seeds, create_graph, wanted) if roots else {}
+    results = run_backward(roots, seeds, create_graph, wanted) if roots else {}
     grads = []
     for x in inputs:
         g = results.get(id(x))

@@ -1,9 +1,14 @@
-"""Exceptions that explain themselves.
+"""Every exception minigrad defines, in one place.
 
-Every error minigrad raises on bad input names the operation, the shapes and
-dtypes involved, and what to do about it.  They subclass the built-in
-exception a NumPy user would expect (``ValueError`` / ``TypeError``), so
-``except ValueError`` keeps working.
+Each error minigrad raises on purpose names the operation, the shapes and
+dtypes involved, and what to do about it.  Every class derives from
+:class:`MinigradError` *and* from the built-in exception a NumPy or PyTorch
+user would catch (``ValueError``, ``TypeError``, ``IndexError``,
+``RuntimeError``), so ``except ValueError`` keeps working.
+
+>>> import minigrad as mg
+>>> issubclass(mg.ShapeError, ValueError) and issubclass(mg.ShapeError, mg.MinigradError)
+True
 """
 
 
@@ -16,8 +21,24 @@ class ShapeError(MinigradError, ValueError):
 
 
 class DTypeError(MinigradError, TypeError):
-    """A dtype the operation cannot differentiate (integers, complex, objects)."""
+    """A dtype the operation cannot handle or differentiate (integers, complex, objects)."""
+
+
+class IndexingError(MinigradError, IndexError):
+    """An index that does not fit the tensor (out of range, float index arrays, ...)."""
 
 
 class BackwardError(MinigradError, RuntimeError):
     """A backward pass that cannot run as asked (non-scalar root, no graph, ...)."""
+
+
+class GradcheckError(MinigradError, AssertionError):
+    """Analytic and numeric derivatives disagree; the message says where."""
+
+
+class GraphvizNotFoundError(MinigradError, RuntimeError):
+    """Graphviz's ``dot`` program is missing; the message says how to install it."""
+
+
+class ClosureRequired(MinigradError, TypeError):
+    """An optimizer that re-evaluates the loss was stepped without a closure."""

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from .autodiff import grad_of, no_grad
-from .errors import MinigradError
+from .errors import GradcheckError
 from .tensor import Tensor
 
 #: Problems with at most this many (input elements) x (output elements) get a
@@ -22,10 +22,6 @@ from .tensor import Tensor
 FULL_JACOBIAN_LIMIT = 250_000
 #: How many rows a report prints per input.
 REPORT_ROWS = 10
-
-
-class GradcheckError(MinigradError, AssertionError):
-    """Analytic and numeric derivatives disagree; the message says where."""
 
 
 # ------------------------------------------------------------ finite differences

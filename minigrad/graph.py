@@ -30,7 +30,7 @@ import graphviz
 import numpy as np
 
 from .autodiff import _unbroadcast, no_grad
-from .errors import BackwardError, MinigradError
+from .errors import BackwardError, GraphvizNotFoundError
 from .tensor import Tensor, _next_seq
 
 __all__ = ["draw", "explain", "scope", "Scope", "Graph", "Ledger", "LedgerEntry",
@@ -537,10 +537,6 @@ _INSTALL_HINT = (
     "package `graphviz` alone is not enough. Without the program, `.source` still gives "
     "the DOT text, which any Graphviz viewer (e.g. https://dreampuf.github.io/GraphvizOnline) "
     "can show.")
-
-
-class GraphvizNotFoundError(MinigradError, RuntimeError):
-    """Graphviz's ``dot`` program is missing; the message says how to install it."""
 
 
 class Graph(graphviz.Digraph):

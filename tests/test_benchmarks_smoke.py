@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from optional_tools import require_module
 
 RUN_PY = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
 
@@ -119,7 +120,7 @@ def test_gabor_analytic_gradient_matches_minigrad(optim_bench):
 
 
 def test_gabor_torch_matches_numpy(optim_bench):
-    pytest.importorskip("torch")
+    require_module("torch")
     batches = optim_bench.gabor_batches(steps=50)
     torch = optim_bench._torch()
     tb = [(torch.from_numpy(xb), torch.from_numpy(yb)) for xb, yb in batches]

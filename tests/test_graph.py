@@ -1,11 +1,11 @@
 """mg.draw, mg.explain and mg.scope: DOT structure, rendering, the ledger."""
 
 import re
-import shutil
 
 import graphviz
 import numpy as np
 import pytest
+from optional_tools import require_dot
 
 import minigrad as mg
 from minigrad.graph import GraphvizNotFoundError
@@ -171,13 +171,6 @@ def test_constant_nodes_and_leaf_root():
 
 
 # ----------------------------------------------------------------- rendering
-def require_dot():
-    if shutil.which("dot") is None:
-        pytest.fail("Graphviz's `dot` program is not installed; the rendering tests need it "
-                    "(apt-get install graphviz / brew install graphviz / conda install "
-                    "-c conda-forge graphviz). CI installs it.")
-
-
 @pytest.mark.parametrize("fmt, magic", [("svg", b"<svg"), ("png", b"\x89PNG")])
 def test_render_with_the_real_binary(tmp_path, fmt, magic):
     require_dot()

@@ -2,11 +2,12 @@
 
 import numpy as np
 import pytest
+from optional_tools import require_module
 
 import minigrad as mg
 from minigrad import optim
 
-torch = pytest.importorskip("torch")
+torch = require_module("torch")
 
 X0 = np.array([-1.2, 0.5, 0.3])
 Y0 = np.array([1.0, -0.4, 0.8])

@@ -25,12 +25,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..autodiff import enable_grad
-from ..errors import MinigradError
+from ..errors import ClosureRequired
 from ..tensor import Tensor
-
-
-class ClosureRequired(MinigradError, TypeError):
-    """An optimizer that re-evaluates the loss was stepped without a closure."""
 
 
 def _check_params(params, owner):
