@@ -225,6 +225,38 @@ def softmax(x, axis=-1):
     return ops.exp(log_softmax(x, axis=axis))
 
 
+def softplus(x):
+    """``log(1 + exp(x))`` for any ``x``, written as ``logsumexp([0, x])``.
+
+    ``logsumexp`` subtracts the larger of ``0`` and ``x`` before
+    exponentiating, so nothing overflows, and the derivative is exactly
+    ``sigmoid(x)`` everywhere, 0 included.  (The other stable form,
+    ``relu(x) + log(1 + exp(-|x|))``, is built from kinked pieces, and the
+    conventions ``relu'(0) = abs'(0) = 0`` would give a derivative of 0 at 0
+    instead of 1/2.)
+
+    >>> import minigrad as mg
+    >>> mg.softplus(mg.tensor([-1000.0, 0.0, 1000.0])).data.round(4).tolist()
+    [0.0, 0.6931, 1000.0]
+    """
+    x = as_tensor(x)
+    zero = Tensor._from_op(np.zeros_like(x.data), None, (), None)
+    return logsumexp(stack([zero, x], axis=0), axis=0)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """``x`` for ``x > 0``, ``negative_slope * x`` otherwise (slope at 0: negative_slope).
+
+    PyTorch's ``torch.nn.functional.leaky_relu``, written with ``where``.
+
+    >>> import minigrad as mg
+    >>> mg.leaky_relu(mg.tensor([-2.0, 3.0]), 0.1)
+    tensor([-0.2,  3. ])
+    """
+    x = as_tensor(x)
+    return ops.where(x.data > 0, x, negative_slope * x)
+
+
 # ------------------------------------------------------- Tensor methods
 def _method_reshape(self, *shape):
     return reshape(self, *shape)
@@ -245,6 +277,7 @@ _METHODS = {
     "squeeze": squeeze, "expand_dims": expand_dims, "flatten": flatten,
     "broadcast_to": broadcast_to, "matmul": matmul,
     "logsumexp": logsumexp, "softmax": softmax, "log_softmax": log_softmax,
+    "softplus": softplus,
 }
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)

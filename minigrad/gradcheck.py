@@ -13,7 +13,9 @@ import warnings
 
 import numpy as np
 
-from .autodiff import grad_of, no_grad
+from . import functional as F
+from .autograd import enable_grad, no_grad
+from .autograd import grad as autograd_grad
 from .errors import GradcheckError
 from .tensor import Tensor
 
@@ -134,7 +136,7 @@ def _analytic_rows(f, tensors, checked, out, seeds):
     """Rows v·J for each seed v, one array per checked input."""
     rows = {i: [] for i in checked}
     for seed in seeds:
-        grads = grad_of(out, [tensors[i] for i in checked], seed)
+        grads = autograd_grad(out, [tensors[i] for i in checked], seed, materialize_grads=True)
         for i, g in zip(checked, grads):
             rows[i].append(np.asarray(g, dtype=np.float64).ravel())
     # reshape: an empty output (no seeds) still gives a (0, n) Jacobian.
@@ -274,9 +276,9 @@ def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=Tru
         if not wrt:   # finite differences call f on constants: no graph to follow
             with no_grad():
                 return _constant_gradient(f, xs, checked, v)
-        grads = grad_of(out, wrt, v.astype(out.data.dtype), create_graph=True)
-        from .functional import concatenate
-        return concatenate([g.reshape(-1) for g in grads])
+        grads = autograd_grad(out, wrt, v.astype(out.data.dtype), create_graph=True,
+                              materialize_grads=True)
+        return F.concatenate([g.reshape(-1) for g in grads])
 
     return gradcheck(first_derivative, inputs, eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception, seed=seed)
@@ -284,11 +286,11 @@ def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=Tru
 
 def _constant_gradient(f, xs, checked, v):
     """The first derivative evaluated (not traced) at constant inputs."""
-    from .autodiff import enable_grad
     with enable_grad():
         traced = list(xs)
         for i in checked:
             traced[i] = Tensor._from_op(np.array(xs[i].data), None, (), None).requires_grad_()
         out = f(*traced)
-        grads = grad_of(out, [traced[i] for i in checked], v.astype(out.data.dtype))
+        grads = autograd_grad(out, [traced[i] for i in checked], v.astype(out.data.dtype),
+                              materialize_grads=True)
     return Tensor(np.concatenate([np.ravel(g) for g in grads]))

@@ -29,7 +29,7 @@ from heapq import heappop, heappush
 import graphviz
 import numpy as np
 
-from .autodiff import _unbroadcast, no_grad
+from .autograd import _unbroadcast, no_grad
 from .errors import BackwardError, GraphvizNotFoundError
 from .tensor import Tensor, _next_seq
 

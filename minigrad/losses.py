@@ -33,7 +33,7 @@ from .errors import ShapeError
 from .tensor import Tensor, as_tensor
 
 __all__ = ["least_squares", "binary_cross_entropy_with_logits", "softmax_cross_entropy",
-           "softplus"]
+           ]
 
 _REDUCTIONS = ("sum", "mean", "none")
 
@@ -84,27 +84,6 @@ def least_squares(pred, y, reduction="sum"):
     return _reduce(r * r, reduction, "least_squares")
 
 
-def softplus(z):
-    """``log(1 + exp(z))`` for any ``z``, written as ``logsumexp([0, z])``.
-
-    ``logsumexp`` subtracts the larger of ``0`` and ``z`` before
-    exponentiating, so nothing overflows, and its derivative is ``sigmoid(z)``
-    exactly, at every ``z``, including 0.  (The other stable form,
-    ``relu(z) + log(1 + exp(-|z|))``, has kinks in its pieces, and the
-    conventions ``relu'(0) = abs'(0) = 0`` make its derivative at 0 come out
-    as 0 instead of 1/2.)  For very negative ``z`` the value is accurate to
-    about 1e-16 in absolute terms (there is no ``log1p`` primitive), which is
-    what a loss needs.
-
-    >>> import minigrad as mg
-    >>> softplus(mg.tensor([-1000.0, 0.0, 1000.0])).data.round(4).tolist()
-    [0.0, 0.6931, 1000.0]
-    """
-    z = as_tensor(z)
-    zero = Tensor(np.zeros_like(z.data))
-    return F.logsumexp(F.stack([zero, z], axis=0), axis=0)
-
-
 def binary_cross_entropy_with_logits(logits, y, reduction="sum"):
     """Bernoulli negative log-likelihood of labels ``y`` in {0, 1} given logits ``z``.
 
@@ -123,7 +102,7 @@ def binary_cross_entropy_with_logits(logits, y, reduction="sum"):
     """
     z = as_tensor(logits)
     y = _target(y, z, "binary_cross_entropy_with_logits")
-    return _reduce(softplus(z) - y * z, reduction, "binary_cross_entropy_with_logits")
+    return _reduce(F.softplus(z) - y * z, reduction, "binary_cross_entropy_with_logits")
 
 
 def softmax_cross_entropy(logits, labels, reduction="mean"):

@@ -24,7 +24,6 @@ parameter values, for a picture of the loss surface) gives a grid of losses.
 from __future__ import annotations
 
 from . import functional as F
-from .losses import softplus
 from .tensor import as_tensor
 
 __all__ = ["linear", "gabor", "logistic", "logistic_logits", "shallow_network",
@@ -142,7 +141,7 @@ def binary_cross_entropy(prob, y, eps=1e-12):
 def binary_cross_entropy_with_logits(z, y):
     """Binary cross-entropy of ``sig(z)``, computed stably from the activation ``z``.
 
-    Uses ``-log sig(z) = softplus(-z)`` with :func:`minigrad.losses.softplus`, so
+    Uses ``-log sig(z) = softplus(-z)`` with :func:`minigrad.softplus`, so
     large ``|z|`` neither overflows nor takes the log of zero, and the gradient is
     ``sig(z) - y`` everywhere, including at ``z = 0``.
 
@@ -152,7 +151,7 @@ def binary_cross_entropy_with_logits(z, y):
     1.3863
     """
     z = as_tensor(z)
-    return (softplus(z) - y * z).sum(axis=-1)
+    return (F.softplus(z) - y * z).sum(axis=-1)
 
 
 def make_loss(model, x, y, loss=least_squares, **model_kwargs):

@@ -39,7 +39,7 @@ from .graph import scope
 from .tensor import Tensor, as_tensor
 
 __all__ = ["Parameter", "Module", "Linear", "Sequential", "Identity", "ReLU", "LeakyReLU",
-           "Tanh", "Sigmoid", "MLP", "leaky_relu", "manual_seed", "init",
+           "Tanh", "Sigmoid", "MLP", "manual_seed", "init",
            "functional_call"]
 
 init = _init
@@ -469,19 +469,6 @@ class Sequential(Module):
 
 
 # ------------------------------------------------------------- activations
-def leaky_relu(x, negative_slope=0.01):
-    """``x`` for ``x > 0``, ``negative_slope * x`` otherwise (slope at 0: negative_slope).
-
-    Written with ``where``, so its derivative comes from the engine.
-
-    >>> import minigrad as mg
-    >>> leaky_relu(mg.tensor([-2.0, 3.0]), 0.1)
-    tensor([-0.2,  3. ])
-    """
-    x = as_tensor(x)
-    return F.where(x.data > 0, x, negative_slope * x)
-
-
 class ReLU(Module):
     """``max(0, x)`` elementwise."""
 
@@ -497,7 +484,7 @@ class LeakyReLU(Module):
         self.negative_slope = float(negative_slope)
 
     def forward(self, x):
-        return leaky_relu(x, self.negative_slope)
+        return F.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}"

@@ -13,7 +13,7 @@ arrays in an ordinary backward pass (fast) and on tensors under
 higher-order derivatives from the same line of calculus.
 
 No VJP mentions broadcasting: the engine sums every gradient back to its
-input's shape (``autodiff._unbroadcast``), once, for every edge.
+input's shape (``autograd._unbroadcast``), once, for every edge.
 
 Conventions at kinks and ties (the same as PyTorch):
 

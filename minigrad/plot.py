@@ -24,7 +24,7 @@ import os
 
 import numpy as np
 
-from .autodiff import no_grad
+from .autograd import no_grad
 from .tensor import Tensor
 
 __all__ = ["figure", "save", "evaluate_grid", "loss_surface", "loss_curves",

@@ -3,7 +3,7 @@
 A tensor made by an operation on tensors that require grad remembers the
 primitive (``_op``), the arguments it was called with (``_args``, tensors or
 constants), the keyword arguments (``_kwargs``) and a creation number
-(``_seq``).  That is the whole graph: the backward pass in ``autodiff.py``
+(``_seq``).  That is the whole graph: the backward pass in ``autograd.py``
 walks these links.  Tensors use ``__slots__`` because a deep graph holds
 millions of them and the per-op overhead is the cost of building one.
 """
@@ -193,7 +193,7 @@ class Tensor:
         The graph is kept after the pass: calling ``backward`` a second time
         adds the same gradients again (like PyTorch with ``retain_graph=True``).
         """
-        _autodiff.backward(self, grad, create_graph=create_graph)
+        _autograd.backward(self, grad, create_graph=create_graph)
 
     def _label(self):
         return f"'{self.name}'" if self.name else f"of shape {self.shape}"
@@ -321,5 +321,5 @@ def as_tensor(x):
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-from . import autodiff as _autodiff  # noqa: E402
+from . import autograd as _autograd  # noqa: E402
 from . import ops as _ops  # noqa: E402  (ops needs Tensor defined first)

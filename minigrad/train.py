@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .autodiff import enable_grad
+from .autograd import enable_grad
 from .data import Batches
 from .tensor import Tensor
 

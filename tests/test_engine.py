@@ -97,13 +97,13 @@ def test_backward_twice_with_create_graph_accumulates_tensors():
     y.backward(create_graph=True)
     assert isinstance(x.grad, mg.Tensor)
     np.testing.assert_allclose(x.grad.data, 2 * 3 * x.data ** 2)
-    np.testing.assert_allclose(mg.grad_of(x.grad.sum(), x), 2 * 6 * x.data)
+    np.testing.assert_allclose(mg.autograd.grad(x.grad.sum(), x)[0], 2 * 6 * x.data)
 
 
 def test_grad_of_several_outputs_with_their_own_seeds():
     x = mg.tensor([1.0, 2.0], requires_grad=True)
     a, b = x * 2.0, x * x
-    g = mg.grad_of([a, b], x, grad_outputs=[np.ones(2), np.array([1.0, 0.0])])
+    (g,) = mg.autograd.grad([a, b], x, grad_outputs=[np.ones(2), np.array([1.0, 0.0])])
     np.testing.assert_allclose(g, [2.0 + 2.0 * 1.0, 2.0])
 
 
@@ -209,9 +209,9 @@ def test_create_graph_gives_differentiable_grads():
     (x ** 3).sum().backward(create_graph=True)
     assert isinstance(x.grad, mg.Tensor) and x.grad.requires_grad
     np.testing.assert_allclose(x.grad.data, 3 * x.data ** 2)
-    second = mg.grad_of(x.grad.sum(), x)          # d/dx sum(3x²) = 6x
+    (second,) = mg.autograd.grad(x.grad.sum(), x)          # d/dx sum(3x²) = 6x
     np.testing.assert_allclose(second, 6 * x.data)
-    third = mg.grad_of(mg.grad_of(x.grad.sum(), x, create_graph=True).sum(), x)
+    (third,) = mg.autograd.grad(mg.autograd.grad(x.grad.sum(), x, create_graph=True)[0].sum(), x)
     np.testing.assert_allclose(third, np.full(3, 6.0))
 
 
@@ -230,7 +230,7 @@ def test_create_graph_through_every_kind_of_op():
 def test_grad_of_leaves_dot_grad_untouched_and_zeros_unused():
     x = mg.tensor([1.0, 2.0], requires_grad=True)
     unused = mg.tensor([5.0], requires_grad=True)
-    gx, gu = mg.grad_of((x * x).sum(), [x, unused])
+    gx, gu = mg.autograd.grad((x * x).sum(), [x, unused], materialize_grads=True)
     np.testing.assert_allclose(gx, [2.0, 4.0])
     np.testing.assert_array_equal(gu, [0.0])
     assert x.grad is None and unused.grad is None
@@ -498,3 +498,15 @@ def test_methods_match_functions():
         np.testing.assert_allclose(getattr(t, name)().data, getattr(mg, name)(t).data)
     np.testing.assert_allclose(t.reshape(4).data, x.reshape(4))
     np.testing.assert_allclose(t.reshape(1, 4).data, x.reshape(1, 4))
+
+
+def test_autograd_grad_follows_pytorch_on_unused_inputs():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    unused = mg.tensor([5.0], requires_grad=True)
+    loss = (x * x).sum()
+    with pytest.raises(mg.BackwardError, match="input 1 .* allow_unused=True"):
+        mg.autograd.grad(loss, [x, unused])
+    gx, gu = mg.autograd.grad(loss, [x, unused], allow_unused=True)
+    np.testing.assert_allclose(gx, [2.0, 4.0])
+    assert gu is None
+    assert isinstance(mg.autograd.grad(loss, x), tuple)

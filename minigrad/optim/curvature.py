@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..autodiff import grad, hessian
+from ..transforms import grad, hessian
 
 
 def hessian_matrix(f, x):

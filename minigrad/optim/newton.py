@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autodiff import grad_of
+from ..autograd import grad as autograd_grad
 from .optimizer import Optimizer
 
 
@@ -37,7 +37,7 @@ def hessian_of_loss(loss, params):
     ``(g, H)`` with ``g`` of shape ``(n,)`` and ``H`` of shape ``(n, n)``,
     ``n`` the total number of parameter entries: one backward pass per entry.
     """
-    grads = grad_of(loss, params, create_graph=True)
+    grads = autograd_grad(loss, params, create_graph=True, materialize_grads=True)
     g = np.concatenate([gi.data.ravel() for gi in grads])
     n = g.size
     H = np.empty((n, n), dtype=g.dtype)
@@ -46,7 +46,7 @@ def hessian_of_loss(loss, params):
         seeds = [np.zeros(p.data.shape, dtype=g.dtype) for p in params]
         k = np.searchsorted(offsets, j, side="right") - 1
         seeds[k].flat[j - offsets[k]] = 1.0
-        row = grad_of(grads, params, grad_outputs=seeds)
+        row = autograd_grad(grads, params, grad_outputs=seeds, materialize_grads=True)
         H[j] = np.concatenate([r.ravel() for r in row])
     return g, (H + H.T) / 2      # symmetric up to rounding; make it exactly so
 

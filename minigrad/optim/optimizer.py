@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autodiff import enable_grad
+from ..autograd import enable_grad
 from ..errors import ClosureRequired
 from ..tensor import Tensor
 

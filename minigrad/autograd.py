@@ -1,4 +1,4 @@
-"""The backward pass and the functional transforms built on it.
+"""The backward pass (PyTorch's ``torch.autograd``): ``backward``, ``grad``, grad mode.
 
 Order: every tensor carries a creation number (``_seq``), and an op's output is
 always created after its inputs, so visiting nodes newest first (a heap keyed
@@ -18,7 +18,7 @@ import numpy as np
 
 from . import ops
 from .errors import BackwardError
-from .tensor import GradMode, Tensor, _to_array
+from .tensor import GradMode, Tensor
 
 
 # --------------------------------------------------------------- grad mode
@@ -256,15 +256,28 @@ def backward(root, grad=None, create_graph=False):
     run_backward([root], [seed], create_graph)
 
 
-def grad_of(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused=True):
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=None, materialize_grads=False):
     """Gradients of ``outputs`` with respect to ``inputs``, returned, not stored.
 
-    Like ``torch.autograd.grad``: ``.grad`` fields are left untouched.  An input
-    that the outputs do not depend on gets zeros.
+    PyTorch's ``torch.autograd.grad``, with its arguments and defaults: a
+    tuple with one gradient per input, and ``.grad`` fields left untouched.
+    ``grad_outputs`` is the gradient flowing into each output (omit it for
+    one-element outputs).  An input the outputs do not depend on is an error
+    unless ``allow_unused=True`` (then its gradient is None) or
+    ``materialize_grads=True`` (then it is zeros).  ``retain_graph`` is
+    accepted for PyTorch's sake: minigrad always keeps the graph.
+
+    >>> import minigrad as mg
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> mg.autograd.grad((x ** 3).sum(), x)
+    (array([ 3., 12.]),)
     """
+    del retain_graph                     # the graph is never freed
+    if allow_unused is None:
+        allow_unused = materialize_grads
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    single = isinstance(inputs, Tensor)
-    inputs = [inputs] if single else list(inputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
         grad_outputs = [grad_outputs] * len(outputs)
     roots, seeds = [], []
@@ -272,159 +285,24 @@ def grad_of(outputs, inputs, grad_outputs=None, create_graph=False, allow_unused
         if out.requires_grad:
             roots.append(out)
             seeds.append(seed_gradient(out, g, create_graph))
+    if not roots and not allow_unused:
+        raise BackwardError(
+            "autograd.grad: none of the outputs requires grad, so there is no graph to "
+            "differentiate. Create the inputs with requires_grad=True (and compute the "
+            "outputs outside mg.no_grad()).")
     wanted = {id(x): x for x in inputs}
     results = run_backward(roots, seeds, create_graph, wanted) if roots else {}
     grads = []
-    for x in inputs:
+    for k, x in enumerate(inputs):
         g = results.get(id(x))
         if g is None:
-            zeros = np.zeros(x.data.shape, dtype=x.data.dtype)
-            g = Tensor._from_op(zeros, None, (), None) if create_graph else zeros
+            if not allow_unused:
+                raise BackwardError(
+                    f"autograd.grad: input {k} (shape {x.shape}) was not used to compute "
+                    f"the outputs, so it has no gradient. Pass allow_unused=True to get "
+                    f"None for it, or materialize_grads=True to get zeros.")
+            if materialize_grads:
+                zeros = np.zeros(x.data.shape, dtype=x.data.dtype)
+                g = Tensor._from_op(zeros, None, (), None) if create_graph else zeros
         grads.append(g)
-    return grads[0] if single else grads
-
-
-# ------------------------------------------------------ functional transforms
-def _prepare(args, argnums):
-    """Turn the differentiated arguments into tensors that require grad.
-
-    An argument that already requires grad is being traced by an outer
-    transform: it is used as it is and the gradient is built with
-    ``create_graph=True``, so transforms nest.
-    """
-    args = list(args)
-    nested = False
-    for i in argnums:
-        a = args[i]
-        if isinstance(a, Tensor) and a.requires_grad and GradMode.enabled:
-            nested = True
-        else:
-            data = _to_array(a)
-            if data.dtype.kind != "f":
-                data = data.astype(np.float64)
-            args[i] = Tensor._from_op(data, None, (), None).requires_grad_()
-    return args, nested
-
-
-def _argnums_tuple(argnums):
-    return (argnums,) if isinstance(argnums, int) else tuple(argnums)
-
-
-def _output(g, was_tensor):
-    """Arrays in, arrays out; tensors in, tensors out."""
-    if was_tensor:
-        return g if isinstance(g, Tensor) else Tensor._from_op(np.asarray(g), None, (), None)
-    return g.data if isinstance(g, Tensor) else g
-
-
-def value_and_grad(f, argnums=0):
-    """``f``'s value and its gradient with respect to argument(s) ``argnums``.
-
-    >>> import numpy as np, minigrad as mg
-    >>> value, g = mg.value_and_grad(lambda x: (x ** 2).sum())(np.array([1.0, 3.0]))
-    >>> float(value), g
-    (10.0, array([2., 6.]))
-    """
-    nums = _argnums_tuple(argnums)
-
-    @functools.wraps(f)
-    def wrapped(*args, **kwargs):
-        was_tensor = [isinstance(args[i], Tensor) for i in nums]
-        traced, nested = _prepare(args, nums)
-        out = f(*traced, **kwargs)
-        if not isinstance(out, Tensor) or out.data.size != 1:
-            shape = out.shape if isinstance(out, Tensor) else type(out).__name__
-            raise BackwardError(
-                f"grad(f) needs f to return a one-element tensor, got {shape}. "
-                f"Reduce the output (e.g. .sum() or .mean()) or use mg.jacobian.")
-        grads = grad_of(out, [traced[i] for i in nums], create_graph=nested)
-        grads = [_output(g, t) for g, t in zip(grads, was_tensor)]
-        value = out if nested else _output(out.data.reshape(()), any(was_tensor))
-        return value, (grads[0] if isinstance(argnums, int) else tuple(grads))
-    return wrapped
-
-
-def grad(f, argnums=0):
-    """The gradient function of a scalar-valued ``f``; nests for higher order.
-
-    >>> import numpy as np, minigrad as mg
-    >>> mg.grad(lambda x: mg.sin(x).sum())(np.array([0.0]))
-    array([1.])
-    >>> second = mg.grad(lambda x: mg.grad(lambda y: (y ** 3).sum())(x).sum())
-    >>> second(np.array([2.0]))   # d²/dx² x³ = 6x
-    array([12.])
-    """
-    vg = value_and_grad(f, argnums)
-
-    @functools.wraps(f)
-    def wrapped(*args, **kwargs):
-        return vg(*args, **kwargs)[1]
-    return wrapped
-
-
-def jacobian(f, argnums=0):
-    """The Jacobian of ``f`` at a point, of shape ``out.shape + x.shape``.
-
-    One backward pass per output element (reverse mode).
-
-    >>> import numpy as np, minigrad as mg
-    >>> mg.jacobian(lambda x: x * x)(np.array([1.0, 2.0]))
-    array([[2., 0.],
-           [0., 4.]])
-    """
-    if not isinstance(argnums, int):
-        raise TypeError("jacobian(f, argnums) takes a single argument index")
-
-    @functools.wraps(f)
-    def wrapped(*args, **kwargs):
-        was_tensor = isinstance(args[argnums], Tensor)
-        traced, nested = _prepare(args, (argnums,))
-        x = traced[argnums]
-        out = f(*traced, **kwargs)
-        if not isinstance(out, Tensor):
-            raise BackwardError("jacobian(f) needs f to return a tensor")
-        rows = []
-        for k in range(out.data.size):
-            seed = np.zeros(out.data.size, dtype=out.data.dtype)
-            seed[k] = 1.0
-            rows.append(grad_of(out, x, seed.reshape(out.data.shape), create_graph=nested))
-        shape = out.data.shape + x.data.shape
-        if nested:
-            from .functional import stack
-            jac = stack(rows, axis=0).reshape(shape) if rows else Tensor(np.zeros(shape))
-            return jac if was_tensor else jac.data
-        jac = np.stack(rows).reshape(shape) if rows else np.zeros(shape)
-        return _output(jac, was_tensor)
-    return wrapped
-
-
-def hessian(f, argnums=0):
-    """The Hessian of a scalar ``f``: the Jacobian of its gradient (double backward).
-
-    >>> import numpy as np, minigrad as mg
-    >>> mg.hessian(lambda x: (x[0] ** 2) * x[1])(np.array([1.0, 3.0]))
-    array([[6., 2.],
-           [2., 0.]])
-    """
-    return jacobian(grad(f, argnums), argnums)
-
-
-def hvp(f, argnums=0):
-    """Hessian-vector product ``H(x) @ v`` without forming ``H``: ``hvp(f)(x, v)``.
-
-    >>> import numpy as np, minigrad as mg
-    >>> mg.hvp(lambda x: (x ** 3).sum())(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
-    array([ 6., 12.])
-    """
-    if not isinstance(argnums, int):
-        raise TypeError("hvp(f, argnums) takes a single argument index")
-    g = grad(f, argnums)
-
-    def wrapped(*args):
-        *primals, v = args
-        v_data = v.data if isinstance(v, Tensor) else np.asarray(v, dtype=np.float64)
-
-        def directional(*xs):
-            return (g(*xs) * v_data).sum()
-        return grad(directional, argnums)(*primals)
-    return wrapped
+    return tuple(grads)
