@@ -293,8 +293,23 @@ class Tensor:
         return Tensor._from_op(self.data != _data(other), None, (), None)
 
 
-def _data(x):
+def unwrap(x):
+    """The array inside a tensor; anything else is returned as it is.
+
+    >>> import minigrad as mg
+    >>> unwrap(mg.tensor([1.0])), unwrap(2.0)
+    (array([1.]), 2.0)
+    """
     return x.data if isinstance(x, Tensor) else x
+
+
+def leaf(data):
+    """A new leaf tensor holding the ndarray ``data`` as it is: no copy, no
+    conversion, no graph (the fast constructor for arrays minigrad made)."""
+    return Tensor._from_op(data, None, (), None)
+
+
+_data = unwrap
 
 
 def _index_data(index):
