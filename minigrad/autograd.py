@@ -18,7 +18,7 @@ import numpy as np
 
 from . import ops
 from .errors import BackwardError
-from .tensor import GradMode, Tensor
+from .tensor import GradMode, Tensor, install_method, leaf, unwrap
 
 
 # --------------------------------------------------------------- grad mode
@@ -193,11 +193,11 @@ def run_backward(roots, seeds, create_graph=False, wanted=None, observer=None):
     finally:
         GradMode.enabled = previous
     # Only leaves are left in ``grads``.
-    for leaf, g in grads.items():
+    for t, g in grads.items():
         if wanted is None:
-            _store(leaf, g, written)
-        elif id(leaf) in wanted:
-            results[id(leaf)] = g
+            _store(t, g, written)
+        elif id(t) in wanted:
+            results[id(t)] = g
     return results
 
 
@@ -223,37 +223,63 @@ def _store(t, g, written):
     t.grad = g
 
 
-def seed_gradient(root, grad, create_graph=False):
-    """The gradient that starts the pass: 1 for a one-element root."""
-    if grad is None:
+def seed_gradient(root, gradient, create_graph=False):
+    """The gradient that starts the pass: ``gradient``, or 1 for a one-element root."""
+    if gradient is None:
         if root.data.size != 1:
             raise BackwardError(
                 f"backward() on a tensor of shape {root.shape} needs the gradient of the "
-                f"final result with respect to it: pass grad= an array of that shape, "
+                f"final result with respect to it: pass gradient= an array of that shape, "
                 f"or reduce first (e.g. y.sum().backward()).")
         seed = np.empty(root.data.shape, dtype=root.data.dtype)   # np.ones is a slow wrapper
         seed.fill(1)
     else:
-        seed = np.array(grad.data if isinstance(grad, Tensor) else grad,
-                        dtype=root.data.dtype)
+        seed = np.array(unwrap(gradient), dtype=root.data.dtype)
         if seed.shape != root.data.shape:
             raise BackwardError(
-                f"backward(grad=...) got a gradient of shape {seed.shape} for a tensor of "
-                f"shape {root.shape}; they must match.")
+                f"backward(gradient=...) got a gradient of shape {seed.shape} for a tensor "
+                f"of shape {root.shape}; they must match.")
     if create_graph:
-        return grad if isinstance(grad, Tensor) else Tensor._from_op(seed, None, (), None)
+        return gradient if isinstance(gradient, Tensor) else leaf(seed)
     return seed
 
 
-def backward(root, grad=None, create_graph=False):
-    """Run the backward pass from ``root``; see :meth:`Tensor.backward`."""
-    if not root.requires_grad:
+def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
+
+    PyTorch's ``Tensor.backward``.  ``gradient`` is the gradient flowing into
+    this tensor; it may be omitted only for a one-element output.  With
+    ``create_graph=True`` the gradients are tensors with graphs of their own,
+    so they can be differentiated again.  ``inputs`` limits the accumulation
+    to those tensors.  ``retain_graph`` is accepted for PyTorch's sake: the
+    graph is always kept, so calling ``backward`` a second time adds the same
+    gradients again (PyTorch with ``retain_graph=True``).
+
+    >>> import minigrad as mg
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> (x * x).backward(gradient=mg.tensor([1.0, 0.5]))
+    >>> x.grad
+    array([2., 2.])
+    """
+    del retain_graph                       # the graph is never freed
+    if not self.requires_grad:
         raise BackwardError(
             "backward() on a tensor that does not require grad: none of the tensors it "
             "was computed from has requires_grad=True (or it was computed under "
             "mg.no_grad()). Create your variables with mg.tensor(..., requires_grad=True).")
-    seed = seed_gradient(root, grad, create_graph)
-    run_backward([root], [seed], create_graph)
+    seed = seed_gradient(self, gradient, create_graph)
+    if inputs is None:
+        run_backward([self], [seed], create_graph)
+        return
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    results = run_backward([self], [seed], create_graph, {id(t): t for t in inputs})
+    written = set()
+    for t in inputs:
+        if id(t) in results:
+            _store(t, results[id(t)], written)
+
+
+install_method("backward", backward)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -303,6 +329,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                     f"None for it, or materialize_grads=True to get zeros.")
             if materialize_grads:
                 zeros = np.zeros(x.data.shape, dtype=x.data.dtype)
-                g = Tensor._from_op(zeros, None, (), None) if create_graph else zeros
+                g = leaf(zeros) if create_graph else zeros
         grads.append(g)
     return tuple(grads)

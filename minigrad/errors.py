@@ -42,3 +42,7 @@ class GraphvizNotFoundError(MinigradError, RuntimeError):
 
 class ClosureRequired(MinigradError, TypeError):
     """An optimizer that re-evaluates the loss was stepped without a closure."""
+
+
+class DeclarationError(MinigradError, ValueError):
+    """An operation declared in a way that cannot work (a Tensor method declared twice, ...)."""

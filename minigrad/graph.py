@@ -31,7 +31,7 @@ import numpy as np
 
 from .autograd import _unbroadcast, no_grad
 from .errors import BackwardError, GraphvizNotFoundError
-from .tensor import Tensor, _next_seq
+from .tensor import Tensor, next_seq
 
 __all__ = ["draw", "explain", "scope", "Scope", "Graph", "Ledger", "LedgerEntry",
            "GraphvizNotFoundError"]
@@ -88,12 +88,12 @@ class scope:
         self.record = None
 
     def __enter__(self):
-        self._start = _next_seq()
+        self._start = next_seq()
         _OPEN.append(self.name)
         return self
 
     def __exit__(self, *exc):
-        end = _next_seq()
+        end = next_seq()
         path = "/".join(_OPEN)
         depth = len(_OPEN) - 1
         if _OPEN and _OPEN[-1] == self.name:

@@ -1,19 +1,25 @@
 """Primitives: THE ONLY FILE WITH CALCULUS.
 
-Each primitive is a NumPy forward function and, beside it, one vector-Jacobian
-product (VJP) per argument, in the style of HIPS autograd's ``defvjp`` table.
+Each primitive is one declaration: a NumPy forward function and, beside it,
+one vector-Jacobian product (VJP) per argument, in the style of HIPS
+autograd's ``defvjp`` table, with the text of each local derivative, the
+domain the tests sample, its kind, and the Tensor method or operator it
+gives.  That one entry makes ``mg.<name>``, the method, the docs listing and
+the registry-driven property tests; nothing else needs editing.
 A VJP has the signature ``vjp(g, out, *args, **kwargs)``: ``g`` is the gradient
 flowing into the output, ``out`` the output, ``args`` the forward arguments.
 
 Why the VJPs call ``cos(x)`` and not ``np.cos(x)``: every primitive is
 *polymorphic*.  Called on plain arrays it returns a plain array (no graph, no
-Tensor), called on tensors it returns a tensor.  The engine runs the VJPs on
+Tensor), called on tensors it returns a tensor: ``mg.exp(np.zeros(2))`` is
+an ndarray, ``mg.exp(mg.zeros(2))`` a tensor, as with HIPS autograd's
+``autograd.numpy``.  The engine runs the VJPs on
 arrays in an ordinary backward pass (fast) and on tensors under
 ``create_graph=True``, which records the derivative's own graph and gives
 higher-order derivatives from the same line of calculus.
 
 No VJP mentions broadcasting: the engine sums every gradient back to its
-input's shape (``autograd._unbroadcast``), once, for every edge.
+input's shape, once, for every edge (``autograd.py``).
 
 Conventions at kinks and ties (the same as PyTorch):
 
@@ -27,154 +33,39 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ShapeError
-from .tensor import GradMode, Tensor, _next_seq
+from .errors import BackwardError
+from .primitive import REGISTRY, install_methods, install_operator, normalize_axes, primitive
+from .tensor import unwrap
 
-_from_op = Tensor._from_op
-_new_tensor = Tensor.__new__
-
-#: Every primitive, built-in or user-defined, by name.  Tests iterate over it.
-REGISTRY: dict[str, Primitive] = {}
+#: The names ``from minigrad.ops import *`` (and so ``minigrad``) exports.
+__all__ = []
 
 
-class Primitive:
-    """An operation with a NumPy forward and one VJP per argument.
-
-    ``rules`` holds one short formula per argument (the local derivative in
-    words and symbols) that ``mg.draw`` and ``mg.explain`` print; ``domain``
-    holds one of ``"real"``, ``"positive"``, ``"nonzero"`` per argument, the
-    region where the derivative is defined (the property tests sample it);
-    ``smooth`` says whether second derivatives exist almost everywhere and are
-    worth testing.  ``differentiable_vjp`` says the VJPs are written with
-    minigrad primitives and operators only, so ``create_graph=True`` can
-    differentiate through them.
-    """
-
-    __slots__ = ("name", "forward", "vjps", "rules", "domain", "smooth",
-                 "differentiable_vjp", "explain_error", "doc")
-
-    def __init__(self, name, forward, *, rules=None, domain=None, smooth=True,
-                 differentiable_vjp=True, explain_error=None, doc=None):
-        self.name = name
-        self.forward = forward
-        self.vjps = None
-        self.rules = rules
-        self.domain = domain
-        self.smooth = smooth
-        self.differentiable_vjp = differentiable_vjp
-        self.explain_error = explain_error
-        self.doc = doc or forward.__doc__
-
-    def defvjp(self, *vjps):
-        """Set the VJP of each argument, in order (``None``: not differentiable)."""
-        self.vjps = vjps
-        return self
-
-    def __call__(self, *args, **kwargs):
-        # The hot path of the whole library: keep it flat.
-        datas = []
-        is_tensor_call = traced = False
-        for a in args:
-            if isinstance(a, Tensor):
-                is_tensor_call = True
-                if a.requires_grad:
-                    traced = True
-                datas.append(a.data)
-            else:
-                datas.append(a)
-        try:
-            out = self.forward(*datas, **kwargs)
-        except (ValueError, TypeError, IndexError) as exc:
-            raise _explain(self, datas, kwargs, exc) from exc
-        if not is_tensor_call:
-            return out                    # arrays in, array out: used inside VJPs
-        if out.__class__ is not np.ndarray:
-            out = np.asarray(out)         # NumPy returns scalars for 0-d results
-        if traced and GradMode.enabled:
-            if self.vjps is None:
-                raise NotImplementedError(
-                    f"primitive '{self.name}' has no derivative yet: call "
-                    f"{self.name}.defvjp(...) before using it on tensors that require grad")
-            # Build the output node inline (this is Tensor._from_op, unrolled
-            # because a function call here costs a tenth of the whole op).
-            t = _new_tensor(Tensor)
-            t.data = out
-            t.grad = t.name = None
-            t.requires_grad = True
-            t._op = self
-            t._args = args
-            t._values = tuple(datas)   # a tuple of arrays: the GC stops tracking it
-            t._kwargs = kwargs or None
-            t._seq = _next_seq()
-            t._retains_grad = False
-            return t
-        return _from_op(out, None, (), None)
-
-    def __repr__(self):
-        return f"<minigrad primitive '{self.name}'>"
-
-
-def primitive(forward=None, *, name=None, rules=None, domain=None, smooth=True,
-              differentiable_vjp=False, explain_error=None, register=True):
-    """Declare a new operation from its NumPy forward; then give its derivative.
-
-    This is how every built-in op is made, and how you add your own::
-
-        >>> import numpy as np, minigrad as mg
-        >>> @mg.primitive
-        ... def softplus(x):
-        ...     return np.logaddexp(0.0, x)
-        >>> _ = softplus.defvjp(lambda g, out, x: g / (1.0 + np.exp(-x)))
-        >>> mg.gradcheck(softplus, (np.array([-1.0, 0.5, 2.0]),))
-        True
-
-    The VJP receives NumPy arrays.  Write it with ``mg.ops`` functions and
-    operators only (``mg.ops.exp`` instead of ``np.exp``) and pass
-    ``differentiable_vjp=True`` to make the op twice differentiable; otherwise
-    a second derivative through it raises an error that says so.
-    ``explain_error(arrays, kwargs)`` may return a message for operands the
-    forward rejects.
-    """
-    def make(fn):
-        op = Primitive(name or fn.__name__, fn, rules=rules, domain=domain,
-                       smooth=smooth, differentiable_vjp=differentiable_vjp,
-                       explain_error=explain_error)
-        if register:
-            REGISTRY[op.name] = op
-        return op
-    return make if forward is None else make(forward)
-
-
-def _builtin(name, forward, *vjps, **meta):
-    op = primitive(forward, name=name, differentiable_vjp=True, **meta)
-    return op.defvjp(*vjps)
-
-
-def _raw(x):
-    """The array inside a tensor (masks and shapes never need a graph)."""
-    return x.data if isinstance(x, Tensor) else x
+def _builtin(name, forward, *vjps, method=None, operator=None, function=None,
+             public=True, **meta):
+    """Declare a built-in primitive: its derivatives are written with minigrad
+    operations (so they differentiate again), it is registered, exported as
+    ``mg.<name>`` (``function`` when the public call differs from the
+    primitive's, else the primitive itself) and installs its methods:
+    ``method`` is True (the op's name), a name, or a dict name -> function;
+    ``operator`` is ``("__add__", "__radd__")``-style names."""
+    op = primitive(forward, name=name, differentiable_vjp=True, **meta).defvjp(*vjps)
+    if method is not None:
+        install_methods(op, method if isinstance(method, dict)
+                        else {name if method is True else method: None})
+    if operator is not None:
+        install_operator(op, *operator)
+    if public:
+        __all__.append(name)
+    return op if function is None else function
 
 
 def _cast_like(mask, g):
     """Masks are float64; keep the gradient in its own dtype (float32 stays)."""
-    return np.asarray(mask, dtype=_raw(g).dtype)
+    return np.asarray(mask, dtype=unwrap(g).dtype)
 
 
-# ---------------------------------------------------------------- errors
-def _describe(datas):
-    return ", ".join(f"{np.shape(d)} {np.asarray(d).dtype}" if not np.isscalar(d)
-                     else f"scalar {type(d).__name__}" for d in datas)
-
-
-def _explain(op, datas, kwargs, exc):
-    if op.explain_error is not None:
-        message = op.explain_error(datas, kwargs)
-        if message:
-            return ShapeError(f"{op.name}: {message}")
-    extra = f" with {kwargs}" if kwargs else ""
-    return ShapeError(f"{op.name}: NumPy refused operands ({_describe(datas)}){extra}: {exc}")
-
-
+# ---------------------------------------------------------- error messages
 def _broadcast_error(datas, kwargs):
     shapes = [np.shape(d) for d in datas]
     try:
@@ -210,37 +101,41 @@ add = _builtin(
     "add", np.add,
     lambda g, out, x, y: g,
     lambda g, out, x, y: g,
-    rules=("1", "1"), explain_error=_broadcast_error)
+    rules=("1", "1"), kind="elementwise", operator=("__add__", "__radd__"),
+    explain_error=_broadcast_error)
 
 sub = _builtin(
     "sub", np.subtract,
     lambda g, out, x, y: g,
     lambda g, out, x, y: -g,
-    rules=("1", "-1"), explain_error=_broadcast_error)
+    rules=("1", "-1"), kind="elementwise", operator=("__sub__", "__rsub__"),
+    explain_error=_broadcast_error)
 
 mul = _builtin(
     "mul", np.multiply,
     lambda g, out, x, y: g * y,
     lambda g, out, x, y: g * x,
-    rules=("y", "x"), explain_error=_broadcast_error)
+    rules=("y", "x"), kind="elementwise", operator=("__mul__", "__rmul__"),
+    explain_error=_broadcast_error)
 
 # Division is a primitive rather than x * y**-1: one node and one rounding.
 div = _builtin(
     "div", np.true_divide,
     lambda g, out, x, y: g / y,
     lambda g, out, x, y: -g * out / y,
-    rules=("1/y", "-x/y²"), domain=("real", "nonzero"), explain_error=_broadcast_error)
+    rules=("1/y", "-x/y²"), domain=("real", "nonzero"), kind="elementwise",
+    operator=("__truediv__", "__rtruediv__"), explain_error=_broadcast_error)
 
-pow = _builtin(  # noqa: A001  (mirrors the operator's name, like numpy.power)
+pow = _builtin(
     "pow", np.power,
     lambda g, out, x, y: g * y * x ** (y - 1),
     lambda g, out, x, y: g * out * log(x),
-    rules=("y·x^(y-1)", "x^y·log(x)"), domain=("positive", "real"),
-    explain_error=_broadcast_error)
+    rules=("y·x^(y-1)", "x^y·log(x)"), domain=("positive", "real"), kind="elementwise",
+    operator=("__pow__", "__rpow__"), explain_error=_broadcast_error)
 
 
 def _maximum_mask(x, y, g):
-    x, y = _raw(x), _raw(y)
+    x, y = unwrap(x), unwrap(y)
     return _cast_like((x > y) + 0.5 * (x == y), g)
 
 
@@ -249,31 +144,40 @@ maximum = _builtin(
     lambda g, out, x, y: g * _maximum_mask(x, y, g),
     lambda g, out, x, y: g * _maximum_mask(y, x, g),
     rules=("1 where x>y (½ at ties)", "1 where y>x (½ at ties)"),
-    smooth=False, explain_error=_broadcast_error)
+    smooth=False, kind="elementwise", method=True, explain_error=_broadcast_error)
 
 where = _builtin(
     "where", np.where,
     None,
-    lambda g, out, c, x, y: where(_raw(c), g, 0.0),
-    lambda g, out, c, x, y: where(_raw(c), 0.0, g),
+    lambda g, out, c, x, y: where(unwrap(c), g, 0.0),
+    lambda g, out, c, x, y: where(unwrap(c), 0.0, g),
     rules=(None, "1 where cond", "1 where not cond"), explain_error=_broadcast_error)
 
 # --------------------------------------------------------- elementwise, unary
-neg = _builtin("neg", np.negative, lambda g, out, x: -g, rules=("-1",))
-exp = _builtin("exp", np.exp, lambda g, out, x: g * out, rules=("exp(x)",))
-log = _builtin("log", np.log, lambda g, out, x: g / x, rules=("1/x",), domain=("positive",))
+neg = _builtin("neg", np.negative, lambda g, out, x: -g, rules=("-1",),
+               kind="elementwise", operator=("__neg__",))
+exp = _builtin("exp", np.exp, lambda g, out, x: g * out, rules=("exp(x)",),
+               kind="elementwise", method=True)
+log = _builtin("log", np.log, lambda g, out, x: g / x, rules=("1/x",), domain=("positive",),
+               kind="elementwise", method=True)
 sqrt = _builtin("sqrt", np.sqrt, lambda g, out, x: g / (2.0 * out),
-                rules=("1/(2·sqrt(x))",), domain=("positive",))
-sin = _builtin("sin", np.sin, lambda g, out, x: g * cos(x), rules=("cos(x)",))
-cos = _builtin("cos", np.cos, lambda g, out, x: -g * sin(x), rules=("-sin(x)",))
+                rules=("1/(2·sqrt(x))",), domain=("positive",), kind="elementwise",
+                method=True)
+sin = _builtin("sin", np.sin, lambda g, out, x: g * cos(x), rules=("cos(x)",),
+               kind="elementwise", method=True)
+cos = _builtin("cos", np.cos, lambda g, out, x: -g * sin(x), rules=("-sin(x)",),
+               kind="elementwise", method=True)
 tanh = _builtin("tanh", np.tanh, lambda g, out, x: g * (1.0 - out * out),
-                rules=("1 - tanh(x)²",))
-abs = _builtin(  # noqa: A001
-    "abs", np.abs, lambda g, out, x: g * np.sign(_raw(x)),
-    rules=("sign(x)",), smooth=False)
+                rules=("1 - tanh(x)²",), kind="elementwise", method=True)
+# Kinks: the property tests sample ``nonzero`` arguments for these.
+abs = _builtin(
+    "abs", np.abs, lambda g, out, x: g * np.sign(unwrap(x)),
+    rules=("sign(x)",), domain=("nonzero",), smooth=False, kind="elementwise",
+    method={"abs": None, "__abs__": None})
 relu = _builtin(
-    "relu", lambda x: np.maximum(x, 0.0), lambda g, out, x: g * (_raw(x) > 0),
-    rules=("1 where x>0 else 0",), smooth=False)
+    "relu", lambda x: np.maximum(x, 0.0), lambda g, out, x: g * (unwrap(x) > 0),
+    rules=("1 where x>0 else 0",), domain=("nonzero",), smooth=False, kind="elementwise",
+    reference=lambda x: np.where(x > 0, x, 0.0), method=True)
 
 
 def _clip(x, lo=None, hi=None):
@@ -281,7 +185,7 @@ def _clip(x, lo=None, hi=None):
 
 
 def _clip_mask(x, lo, hi):
-    x = _raw(x)
+    x = unwrap(x)
     inside = np.ones(x.shape, dtype=bool)
     if lo is not None:
         inside &= x >= lo
@@ -292,20 +196,13 @@ def _clip_mask(x, lo, hi):
 
 clip = _builtin(
     "clip", _clip, lambda g, out, x, lo=None, hi=None: g * _clip_mask(x, lo, hi),
-    rules=("1 where lo≤x≤hi else 0",), smooth=False)
+    rules=("1 where lo≤x≤hi else 0",), smooth=False, method=True)
 
 
 # ----------------------------------------------------------------- reductions
-def _normalize_axes(axis, ndim):
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    return tuple(int(a) % ndim if ndim else 0 for a in axes)
-
-
 def _kept_shape(shape, axis):
     """The shape a reduction over ``axis`` has with keepdims=True."""
-    axes = _normalize_axes(axis, len(shape))
+    axes = normalize_axes(axis, len(shape))
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
@@ -324,8 +221,9 @@ def _sum_vjp(g, out, x, axis=None, keepdims=False):
     return broadcast_to(g, shape=x.shape)
 
 
-sum = _builtin(  # noqa: A001
-    "sum", _sum, _sum_vjp, rules=("copy g to every summed element",))
+sum = _builtin(
+    "sum", _sum, _sum_vjp, rules=("copy g to every summed element",), kind="reduction",
+    method=True)
 
 
 def _max(x, axis=None, keepdims=False):
@@ -334,19 +232,30 @@ def _max(x, axis=None, keepdims=False):
 
 def _max_vjp(g, out, x, axis=None, keepdims=False):
     kept = _kept_shape(x.shape, axis)
-    is_max = _raw(x) == np.reshape(_raw(out), kept)
+    is_max = unwrap(x) == np.reshape(unwrap(out), kept)
     share = is_max / np.sum(is_max, axis=axis, keepdims=True)   # ties split evenly
     return reshape(g, shape=kept) * _cast_like(share, g)
 
 
-max = _builtin(  # noqa: A001
-    "max", _max, _max_vjp, rules=("1 at the maximum (shared by ties)",), smooth=False)
+max = _builtin(
+    "max", _max, _max_vjp, rules=("1 at the maximum (shared by ties)",), smooth=False,
+    kind="reduction", method=True)
 
 # ------------------------------------------------------------ shape and index
+def _reshape(x, shape):
+    return np.asarray(x).reshape(shape)
+
+
+def _reshape_method(self, *shape):
+    """``x.reshape(2, 3)`` or ``x.reshape((2, 3))``; -1 stands for the rest."""
+    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
+        shape = shape[0]
+    return reshape(self, shape=tuple(shape))
+
+
 reshape = _builtin(
-    "reshape", lambda x, shape: np.asarray(x).reshape(shape),
-    lambda g, out, x, shape: reshape(g, shape=x.shape),
-    rules=("reshape g back",))
+    "reshape", _reshape, lambda g, out, x, shape: reshape(g, shape=x.shape),
+    rules=("reshape g back",), method={"reshape": _reshape_method})
 
 
 def _transpose(x, axes=None):
@@ -376,12 +285,21 @@ def _broadcast_to(x, shape):
     return out
 
 
-transpose = _builtin("transpose", _transpose, _transpose_vjp, rules=("transpose g back",))
+def _transpose_method(self, *axes):
+    """``x.transpose()`` reverses the axes; ``x.transpose(1, 0, 2)`` permutes them."""
+    if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
+        axes = axes[0]
+    return transpose(self, axes=tuple(axes) if axes else None)
+
+
+transpose = _builtin(
+    "transpose", _transpose, _transpose_vjp, rules=("transpose g back",),
+    method={"transpose": _transpose_method, "T": property(lambda self: transpose(self))})
 
 broadcast_to = _builtin(
     "broadcast_to", _broadcast_to,
     lambda g, out, x, shape: g,   # the engine sums g back to x's shape
-    rules=("sum g over the broadcast axes",), explain_error=None)
+    rules=("sum g over the broadcast axes",), method=True)
 
 
 def _is_basic_index(index):
@@ -412,15 +330,22 @@ def _index_error(datas, kwargs):
     return f"index {index!r} does not fit a tensor of shape {np.shape(x)}."
 
 
+def _getitem_method(self, index):
+    """``x[index]``: indices may hold tensors (integer or boolean); use their arrays."""
+    index = tuple(unwrap(i) for i in index) if isinstance(index, tuple) else unwrap(index)
+    return getitem(self, index=index)
+
+
 getitem = _builtin(
     "getitem", lambda x, index: x[index],
     lambda g, out, x, index: unindex(g, index=index, shape=x.shape),
-    rules=("g scattered back to the indexed elements",), explain_error=_index_error)
+    rules=("g scattered back to the indexed elements",), explain_error=_index_error,
+    method={"__getitem__": _getitem_method}, public=False)
 
 unindex = _builtin(
     "unindex", _unindex,
     lambda g, out, h, index, shape: getitem(g, index=index),
-    rules=("g read at the indices",))
+    rules=("g read at the indices",), public=False)
 
 
 class _ConcatVJPs:
@@ -446,9 +371,22 @@ def _concat_error(datas, kwargs):
             f"of dimensions.")
 
 
+def _concatenate_function(tensors, axis=0):
+    """Join tensors (or arrays) along an existing axis, like ``np.concatenate``.
+
+    >>> import minigrad as mg
+    >>> mg.concatenate([mg.tensor([1.0]), mg.tensor([2.0, 3.0])])
+    tensor([1., 2., 3.])
+    """
+    return _concatenate_op(*tensors, axis=axis)
+
+
 concatenate = _builtin("concatenate", _concatenate, explain_error=_concat_error,
-                       rules=("the matching slice of g",))
-concatenate.vjps = _ConcatVJPs()
+                       rules=("the matching slice of g",), function=_concatenate_function)
+_concatenate_op = REGISTRY["concatenate"]
+_concatenate_op.vjps = _ConcatVJPs()
+_concatenate_op.nargs = None     # variadic: every positional argument is an operand
+
 
 # ------------------------------------------------------------------ matmul
 
@@ -485,12 +423,12 @@ def _matmul_vjp_b(g, out, a, b):
 
 
 matmul = _builtin("matmul", np.matmul, _matmul_vjp_a, _matmul_vjp_b,
-                  rules=("g @ Bᵀ", "Aᵀ @ g"), explain_error=_matmul_error)
+                  rules=("g @ Bᵀ", "Aᵀ @ g"), explain_error=_matmul_error, method=True,
+                  operator=("__matmul__", "__rmatmul__"))
 
 
 # ------------------------------------------------ higher order, first-order VJPs
 def _refuse_second_derivative(g, out, *args, op_name):
-    from .errors import BackwardError
     raise BackwardError(
         f"the derivative of custom op '{op_name}' was written with NumPy, so it cannot be "
         f"differentiated again. Write its VJP with mg.ops functions and operators "
@@ -503,5 +441,6 @@ class _RefuseAll:
 
 
 #: Wraps the gradient of a first-order-only custom op under create_graph=True.
-first_order_only = Primitive("first_order_only", lambda g, *args, op_name: g)
+first_order_only = primitive(lambda g, *args, op_name: g, name="first_order_only",
+                             register=False)
 first_order_only.vjps = _RefuseAll()

@@ -6,6 +6,14 @@ constants), the keyword arguments (``_kwargs``) and a creation number
 (``_seq``).  That is the whole graph: the backward pass in ``autograd.py``
 walks these links.  Tensors use ``__slots__`` because a deep graph holds
 millions of them and the per-op overhead is the cost of building one.
+
+This module is the bottom of the package: it imports only ``errors``.  The
+methods that compute (``x + y``, ``x.exp()``, ``x.sum()``, ``x.backward()``)
+are not written here.  Each comes from the one declaration of its operation
+(a primitive in ``ops.py``, a composite in ``functional.py``, the backward
+pass in ``autograd.py``), which installs it with :func:`install_method`, the
+way JAX attaches its array methods.  So adding an op never means editing this
+file, and no module here imports one above it.
 """
 
 from __future__ import annotations
@@ -14,9 +22,9 @@ import itertools
 
 import numpy as np
 
-from .errors import DTypeError
+from .errors import DeclarationError, DTypeError
 
-_next_seq = itertools.count().__next__
+next_seq = itertools.count().__next__
 
 
 class GradMode:
@@ -86,7 +94,7 @@ class Tensor:
         self._args = ()
         self._values = ()
         self._kwargs = None
-        self._seq = _next_seq()
+        self._seq = next_seq()
         self._retains_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -105,7 +113,7 @@ class Tensor:
         t._args = args
         t._values = values
         t._kwargs = kwargs
-        t._seq = _next_seq()
+        t._seq = next_seq()
         t._retains_grad = False
         return t
 
@@ -125,10 +133,6 @@ class Tensor:
     @property
     def dtype(self):
         return self.data.dtype
-
-    @property
-    def T(self):
-        return _ops.transpose(self)
 
     @property
     def is_leaf(self):
@@ -161,7 +165,7 @@ class Tensor:
 
     def detach(self):
         """A new leaf sharing this tensor's data, cut off from the graph."""
-        return Tensor._from_op(self.data, None, (), None)
+        return leaf(self.data)
 
     def requires_grad_(self, requires_grad=True):
         """Mark a leaf as a variable to differentiate with respect to (in place)."""
@@ -182,18 +186,6 @@ class Tensor:
     def zero_grad(self):
         self.grad = None
         return self
-
-    def backward(self, grad=None, create_graph=False):
-        """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires grad.
-
-        ``grad`` is the gradient flowing into this tensor; it may be omitted only
-        for a one-element output.  With ``create_graph=True`` the gradients are
-        tensors with graphs of their own, so they can be differentiated again.
-
-        The graph is kept after the pass: calling ``backward`` a second time
-        adds the same gradients again (like PyTorch with ``retain_graph=True``).
-        """
-        _autograd.backward(self, grad, create_graph=create_graph)
 
     def _label(self):
         return f"'{self.name}'" if self.name else f"of shape {self.shape}"
@@ -224,73 +216,24 @@ class Tensor:
     # equal, which for identity hashes of live objects means the same object.)
     __hash__ = object.__hash__
 
-    # ------------------------------------------------------------ operators
-    def __add__(self, other):
-        return _ops.add(self, other)
-
-    def __radd__(self, other):
-        return _ops.add(other, self)
-
-    def __sub__(self, other):
-        return _ops.sub(self, other)
-
-    def __rsub__(self, other):
-        return _ops.sub(other, self)
-
-    def __mul__(self, other):
-        return _ops.mul(self, other)
-
-    def __rmul__(self, other):
-        return _ops.mul(other, self)
-
-    def __truediv__(self, other):
-        return _ops.div(self, other)
-
-    def __rtruediv__(self, other):
-        return _ops.div(other, self)
-
-    def __pow__(self, other):
-        return _ops.pow(self, other)
-
-    def __rpow__(self, other):
-        return _ops.pow(other, self)
-
-    def __matmul__(self, other):
-        return _ops.matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return _ops.matmul(other, self)
-
-    def __neg__(self):
-        return _ops.neg(self)
-
-    def __pos__(self):
-        return self
-
-    def __abs__(self):
-        return _ops.abs(self)
-
-    def __getitem__(self, index):
-        return _ops.getitem(self, index=_index_data(index))
-
     # Comparisons give boolean tensors that carry no gradient (as in PyTorch).
     def __lt__(self, other):
-        return Tensor._from_op(self.data < _data(other), None, (), None)
+        return leaf(self.data < unwrap(other))
 
     def __le__(self, other):
-        return Tensor._from_op(self.data <= _data(other), None, (), None)
+        return leaf(self.data <= unwrap(other))
 
     def __gt__(self, other):
-        return Tensor._from_op(self.data > _data(other), None, (), None)
+        return leaf(self.data > unwrap(other))
 
     def __ge__(self, other):
-        return Tensor._from_op(self.data >= _data(other), None, (), None)
+        return leaf(self.data >= unwrap(other))
 
     def __eq__(self, other):
-        return Tensor._from_op(self.data == _data(other), None, (), None)
+        return leaf(self.data == unwrap(other))
 
     def __ne__(self, other):
-        return Tensor._from_op(self.data != _data(other), None, (), None)
+        return leaf(self.data != unwrap(other))
 
 
 def unwrap(x):
@@ -309,14 +252,23 @@ def leaf(data):
     return Tensor._from_op(data, None, (), None)
 
 
-_data = unwrap
+def install_method(name, fn):
+    """Make ``fn`` the Tensor attribute ``name`` (a method, operator or property).
+
+    Called by the declaration of an operation, never by user code: this is
+    how ``ops.py``, ``functional.py`` and ``autograd.py`` give tensors their
+    computing methods without this module importing them.  Declaring the same
+    name twice is a bug in minigrad, so it raises.
+    """
+    if name in _INSTALLED:
+        raise DeclarationError(f"Tensor.{name} is declared twice ({_INSTALLED[name]} and "
+                           f"{getattr(fn, '__module__', fn)})")
+    _INSTALLED[name] = getattr(fn, "__module__", None)
+    setattr(Tensor, name, fn)
+    return fn
 
 
-def _index_data(index):
-    """Indices may contain tensors (integer or boolean); use their arrays."""
-    if isinstance(index, tuple):
-        return tuple(_data(i) for i in index)
-    return _data(index)
+_INSTALLED = {}
 
 
 def tensor(data, requires_grad=False, name=None, dtype=None):
@@ -334,7 +286,3 @@ def tensor(data, requires_grad=False, name=None, dtype=None):
 def as_tensor(x):
     """Return ``x`` if it is a tensor, else a new constant tensor holding it."""
     return x if isinstance(x, Tensor) else Tensor(x)
-
-
-from . import autograd as _autograd  # noqa: E402
-from . import ops as _ops  # noqa: E402  (ops needs Tensor defined first)

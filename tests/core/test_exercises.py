@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = sorted((ROOT / "exercises").glob("ex[0-9][0-9]_*.py"))
 SOLUTIONS = Path(__file__).resolve().parent / "exercise_solutions"
 CHECKER_MARK = "# ---------------------------------------------------- the checker"

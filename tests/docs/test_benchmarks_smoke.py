@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from optional_tools import require_module
 
-RUN_PY = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+RUN_PY = Path(__file__).resolve().parents[2] / "benchmarks" / "run.py"
 
 
 @pytest.fixture(scope="module")

@@ -193,14 +193,14 @@ def test_requires_grad_on_integer_tensor_errors():
 # ------------------------------------------------------------ backward API
 def test_backward_on_non_scalar_needs_grad():
     x = mg.tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(mg.BackwardError, match=r"shape \(2,\).*grad="):
+    with pytest.raises(mg.BackwardError, match=r"shape \(2,\).*gradient="):
         (x * 2.0).backward()
 
 
 def test_backward_with_explicit_grad_for_non_scalar():
     x = mg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     v = np.array([[1.0, -1.0], [0.5, 2.0]])
-    (x * x).backward(grad=v)
+    (x * x).backward(gradient=v)
     np.testing.assert_allclose(x.grad, 2 * x.data * v)
 
 

@@ -1,0 +1,286 @@
+"""The machinery of an operation: :class:`Primitive`, its declaration, the registry.
+
+There is no calculus here; the derivatives are in ``ops.py``.  A primitive is
+a NumPy forward function with one vector-Jacobian product (VJP) per argument.
+Calling it is the hot path of the library:
+
+* on plain arrays or numbers it is the NumPy function (array in, array out),
+  which is what the VJPs use in an ordinary backward pass;
+* when an argument is a tensor it returns a tensor, and when an argument
+  requires grad it records the node of the graph (op, arguments, their
+  values at the time).
+
+One declaration says everything about an operation: the forward, the VJPs,
+the local-derivative text that ``mg.draw`` and ``mg.explain`` print, where
+the derivative is defined (``domain``, which the property tests sample), its
+``kind`` (``"elementwise"`` or ``"reduction"`` ops get their property tests
+with no other edit), and the Tensor method or operator it provides.  From it
+come ``mg.<name>``, the method, the reference listing in the docs and the
+tests.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+from .errors import DTypeError, IndexingError, ShapeError
+from .tensor import GradMode, Tensor, install_method, next_seq
+
+_from_op = Tensor._from_op
+_new_tensor = Tensor.__new__
+
+#: Every primitive, built-in or user-defined, by name.  Tests iterate over it.
+REGISTRY: dict[str, Primitive] = {}
+
+#: The kinds of operation whose property tests need no hand-written strategy.
+KINDS = ("elementwise", "reduction")
+#: The regions a differentiable argument is sampled from by the property tests.
+DOMAINS = ("real", "positive", "nonzero")
+
+
+class Primitive:
+    """An operation with a NumPy forward and one VJP per argument.
+
+    ``rules`` holds one short formula per argument (the local derivative in
+    words and symbols) that ``mg.draw`` and ``mg.explain`` print; ``domain``
+    holds one of ``"real"``, ``"positive"``, ``"nonzero"`` per argument, the
+    region where the derivative is defined (the property tests sample it);
+    ``smooth`` says whether second derivatives exist almost everywhere and are
+    worth testing; ``kind`` is ``"elementwise"`` (arguments broadcast
+    together), ``"reduction"`` (one argument, ``axis`` and ``keepdims``) or
+    None (shape and index ops, tested with hand-written cases);
+    ``reference`` is an independent NumPy function the forward is tested
+    against (the forward itself when None).  ``differentiable_vjp`` says the
+    VJPs are written with minigrad primitives and operators only, so
+    ``create_graph=True`` can differentiate through them.
+
+    Positional arguments after the differentiable ones are passed to the
+    forward by keyword: ``mg.sum(x, 0)`` is ``mg.sum(x, axis=0)``.
+    """
+
+    __slots__ = ("name", "forward", "vjps", "rules", "domain", "smooth", "kind",
+                 "reference", "differentiable_vjp", "explain_error", "doc", "nargs",
+                 "params", "method_names")
+
+    def __init__(self, name, forward, *, rules=None, domain=None, smooth=True, kind=None,
+                 reference=None, differentiable_vjp=True, explain_error=None, doc=None):
+        if kind is not None and kind not in KINDS:
+            raise ValueError(f"primitive '{name}': kind must be one of {KINDS} or None, "
+                             f"got {kind!r}")
+        if domain is not None and any(d not in DOMAINS for d in domain):
+            raise ValueError(f"primitive '{name}': each domain entry must be one of "
+                             f"{DOMAINS}, got {domain!r}")
+        self.name = name
+        self.forward = forward
+        self.vjps = None
+        self.rules = rules
+        self.domain = domain
+        self.smooth = smooth
+        self.kind = kind
+        self.reference = reference
+        self.differentiable_vjp = differentiable_vjp
+        self.explain_error = explain_error
+        self.doc = doc or forward.__doc__
+        self.nargs = None          # set by defvjp: how many arguments are operands
+        self.params = _keyword_names(forward)
+        self.method_names = ()
+
+    def defvjp(self, *vjps):
+        """Set the VJP of each argument, in order (``None``: not differentiable)."""
+        self.vjps = vjps
+        if isinstance(vjps, tuple):
+            self.nargs = len(vjps)
+            self.params = _keyword_names(self.forward, skip=self.nargs)
+        return self
+
+    def __call__(self, *args, **kwargs):
+        # The hot path of the whole library: keep it flat.
+        nargs = self.nargs
+        if nargs is not None and len(args) > nargs:
+            args, kwargs = self._split(args, kwargs)
+        datas = []
+        is_tensor_call = traced = False
+        for a in args:
+            if isinstance(a, Tensor):
+                is_tensor_call = True
+                if a.requires_grad:
+                    traced = True
+                datas.append(a.data)
+            else:
+                datas.append(a)
+        try:
+            out = self.forward(*datas, **kwargs)
+        except (ValueError, TypeError, IndexError) as exc:
+            raise explain_failure(self, datas, kwargs, exc) from exc
+        if not is_tensor_call:
+            return out                    # arrays in, array out: used inside VJPs
+        if out.__class__ is not np.ndarray:
+            out = np.asarray(out)         # NumPy returns scalars for 0-d results
+        if traced and GradMode.enabled:
+            if self.vjps is None:
+                raise NotImplementedError(
+                    f"primitive '{self.name}' has no derivative yet: call "
+                    f"{self.name}.defvjp(...) before using it on tensors that require grad")
+            # Build the output node inline (this is Tensor._from_op, unrolled
+            # because a function call here costs a tenth of the whole op).
+            t = _new_tensor(Tensor)
+            t.data = out
+            t.grad = t.name = None
+            t.requires_grad = True
+            t._op = self
+            t._args = args
+            t._values = tuple(datas)   # a tuple of arrays: the GC stops tracking it
+            t._kwargs = kwargs or None
+            t._seq = next_seq()
+            t._retains_grad = False
+            return t
+        return _from_op(out, None, (), None)
+
+    def _split(self, args, kwargs):
+        """Move positional arguments past the operands to their keywords."""
+        extra = args[self.nargs:]
+        if len(extra) > len(self.params):
+            raise TypeError(
+                f"{self.name}() takes {self.nargs} operand(s) and the parameters "
+                f"{', '.join(self.params) or '(none)'}, but got {len(args)} positional "
+                f"arguments")
+        kwargs = dict(kwargs)
+        for name, value in zip(self.params, extra):
+            if name in kwargs:
+                raise TypeError(f"{self.name}() got two values for '{name}'")
+            kwargs[name] = value
+        return args[:self.nargs], kwargs
+
+    def __repr__(self):
+        return f"<minigrad primitive '{self.name}'>"
+
+
+def _keyword_names(forward, skip=0):
+    """The forward's parameters after the first ``skip``: its non-operand keywords."""
+    try:
+        parameters = list(inspect.signature(forward).parameters.values())
+    except (TypeError, ValueError):       # a NumPy ufunc has no Python signature
+        return ()
+    names = [p.name for p in parameters
+             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    return tuple(names[skip:])
+
+
+def primitive(forward=None, *, name=None, rules=None, domain=None, smooth=True, kind=None,
+              reference=None, differentiable_vjp=False, explain_error=None, method=None,
+              register=True):
+    """Declare a new operation from its NumPy forward; then give its derivative.
+
+    This is how every built-in op is made, and how you add your own::
+
+        >>> import numpy as np, minigrad as mg
+        >>> @mg.primitive(kind="elementwise")
+        ... def softplus_np(x):
+        ...     return np.logaddexp(0.0, x)
+        >>> _ = softplus_np.defvjp(lambda g, out, x: g / (1.0 + np.exp(-x)))
+        >>> mg.gradcheck(softplus_np, (np.array([-1.0, 0.5, 2.0]),))
+        True
+
+    The VJP receives NumPy arrays.  Write it with ``mg.ops`` functions and
+    operators only (``mg.ops.exp`` instead of ``np.exp``) and pass
+    ``differentiable_vjp=True`` to make the op twice differentiable; otherwise
+    a second derivative through it raises an error that says so.
+    ``explain_error(arrays, kwargs)`` may return a message for operands the
+    forward rejects.  ``method="name"`` (or ``True`` for the op's own name)
+    also makes it a Tensor method.  ``kind="elementwise"`` or
+    ``"reduction"`` with a ``domain`` is all the registry-driven property
+    tests need to cover a registered op.
+    """
+    def make(fn):
+        op = Primitive(name or fn.__name__, fn, rules=rules, domain=domain, smooth=smooth,
+                       kind=kind, reference=reference, differentiable_vjp=differentiable_vjp,
+                       explain_error=explain_error)
+        if register:
+            REGISTRY[op.name] = op
+        if method:
+            install_methods(op, {op.name if method is True else method: None})
+        return op
+    return make if forward is None else make(forward)
+
+
+def install_methods(op, methods):
+    """Give tensors the methods of ``op``: ``{name: function}``, where a
+    function of None means "call the op with the tensor first"."""
+    names = []
+    for name, fn in methods.items():
+        install_method(name, _bound(op) if fn is None else fn)
+        names.append(name)
+    op.method_names = op.method_names + tuple(names)
+
+
+def _bound(op):
+    def method(self, *args, **kwargs):
+        return op(self, *args, **kwargs)
+    method.__name__ = op.name
+    method.__doc__ = op.doc
+    return method
+
+
+def install_operator(op, name, reflected=None):
+    """``x <name> y`` calls ``op(x, y)``, the reflected form ``op(y, x)``; a
+    unary operator (``-x``) calls ``op(x)``."""
+    if op.nargs == 1:
+        install_methods(op, {name: None})
+        return
+
+    def forward(self, other):
+        return op(self, other)
+
+    def backward(self, other):
+        return op(other, self)
+    install_methods(op, {name: forward, **({reflected: backward} if reflected else {})})
+
+
+# ------------------------------------------------------------------ errors
+def describe(datas):
+    """Shapes and dtypes of operands, for error messages."""
+    return ", ".join(f"{np.shape(d)} {np.asarray(d).dtype}" if not np.isscalar(d)
+                     else f"scalar {type(d).__name__}" for d in datas)
+
+
+def _bad_dtype(datas):
+    """The first operand whose dtype NumPy arithmetic cannot take, or None."""
+    for d in datas:
+        if isinstance(d, (np.ndarray, list, tuple)) or np.isscalar(d):
+            try:
+                kind = np.asarray(d).dtype.kind
+            except (ValueError, TypeError):
+                continue
+            if kind in "OSUVMm":
+                return np.asarray(d).dtype
+    return None
+
+
+def explain_failure(op, datas, kwargs, exc):
+    """The error to raise when NumPy refused a forward, classified by its cause:
+    an index that does not fit (IndexingError), operands of a dtype the op
+    cannot take (DTypeError) or shapes that do not fit (ShapeError)."""
+    message = op.explain_error(datas, kwargs) if op.explain_error is not None else None
+    extra = f" with {kwargs}" if kwargs else ""
+    if isinstance(exc, IndexError) and not isinstance(exc, np.exceptions.AxisError):
+        return IndexingError(f"{op.name}: {message or exc}")
+    dtype = _bad_dtype(datas)
+    if dtype is not None or (isinstance(exc, TypeError) and not message):
+        what = f"dtype {dtype}" if dtype is not None else "these operand types"
+        return DTypeError(
+            f"{op.name}: cannot compute with {what} (operands: {describe(datas)}){extra}. "
+            f"minigrad computes on floating-point numbers: convert the data first, "
+            f"e.g. mg.tensor(np.asarray(data, dtype=np.float64)). NumPy said: {exc}")
+    if message:
+        return ShapeError(f"{op.name}: {message}")
+    return ShapeError(f"{op.name}: NumPy refused operands ({describe(datas)}){extra}: {exc}")
+
+
+def normalize_axes(axis, ndim):
+    """``axis`` of a reduction (None, an int or a tuple) as a tuple of axes >= 0."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    return tuple(int(a) % ndim if ndim else 0 for a in axes)
