@@ -61,7 +61,9 @@ from .functional import (
     where,
 )
 from .gradcheck import gradcheck, gradgradcheck, numerical_grad
-from .graph import draw, explain, scope
+from .graph.dot import draw
+from .graph.ledger import explain
+from .graph.scope import scope
 from .ops import REGISTRY, Primitive, primitive
 from .tensor import Tensor, as_tensor, tensor
 from .train import fit
