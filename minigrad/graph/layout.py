@@ -51,6 +51,7 @@ class Plan:
         self.visible_ids = {id(t) for t in self.visible}
 
     def has_op_node(self, t):
+        """Whether ``t`` gets an op oval (made by an op, not inside a collapsed scope)."""
         return t._op is not None and id(t) not in self.collapsed
 
     def cluster(self, t):
@@ -69,6 +70,7 @@ class Plan:
 
 
 def check_size(root, names, tensors, plan, max_nodes, collapse):
+    """Refuse a drawing of more than ``max_nodes`` nodes, saying how to shrink it."""
     if max_nodes is None:
         return
     ops = sum(1 for t in plan.visible if plan.has_op_node(t))
