@@ -23,7 +23,9 @@ from .errors import (
 from .exercise import Exercise
 from .functional import *  # mg.exp, mg.softmax, ...: functional.__all__
 from .gradcheck import gradcheck, gradgradcheck, numerical_grad
-from .graph import draw, explain, scope
+from .graph.dot import draw
+from .graph.ledger import explain
+from .graph.scope import scope
 from .primitive import REGISTRY, Primitive, primitive
 from .tensor import Tensor, as_tensor, tensor
 from .train import fit

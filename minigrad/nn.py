@@ -35,7 +35,7 @@ import numpy as np
 from . import functional as F
 from . import init as _init
 from .errors import ShapeError
-from .graph import scope
+from .graph.scope import scope
 from .tensor import Tensor, as_tensor
 
 __all__ = ["Parameter", "Module", "Linear", "Sequential", "Identity", "ReLU", "LeakyReLU",
