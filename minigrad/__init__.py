@@ -8,7 +8,7 @@
 array([2., 4.])
 """
 
-from . import autograd, data, datasets, losses, models, nn, ops, optim
+from . import autograd, data, lab, losses, nn, ops, optim, random
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .errors import (
     BackwardError,
@@ -82,5 +82,5 @@ __all__ = [
     "sigmoid", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack", "sub", "sum",
     "tanh", "transpose", "where",
     "draw", "explain", "scope",
-    "data", "datasets", "models", "losses", "nn", "fit", "optim",
+    "data", "lab", "losses", "nn", "fit", "optim", "random",
 ]
