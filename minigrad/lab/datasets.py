@@ -62,8 +62,8 @@ def gabor(n=28, phi=(0.0, 16.6), noise=0.15, a=models.GABOR_A, x_range=(-15.0, 1
 
     ``x`` is drawn uniformly from ``x_range`` (default [-15, 15]), passed
     through the Gabor model :func:`minigrad.lab.models.gabor` with parameters
-    ``phi`` (default [0, 16.6]) and envelope constant ``a``, and Gaussian noise with standard deviation
-    ``noise`` is added.  ``n`` pairs, 28 by default as in the book.
+    ``phi`` (default [0, 16.6]) and envelope constant ``a``, and Gaussian
+    noise with standard deviation ``noise`` is added.  ``n`` pairs, 28 by default as in the book.
 
     >>> x, y = gabor(n=5, seed=1)
     >>> x.shape, bool(np.all(np.abs(x) <= 15))
