@@ -60,7 +60,7 @@ GABOR_STEPS = 2000
 GABOR_LR = 0.05
 GABOR_PHI0 = (2.5, 8.0)       # "start 2" of examples/ch6_gabor.py
 GABOR_SEED = 0                # the batch order (the data use datasets.gabor's seed 0)
-GABOR_A = mg.models.GABOR_A
+GABOR_A = mg.lab.models.GABOR_A
 
 
 def gabor_batches(steps=GABOR_STEPS, batch_size=GABOR_BATCH, seed=GABOR_SEED):
@@ -71,7 +71,7 @@ def gabor_batches(steps=GABOR_STEPS, batch_size=GABOR_BATCH, seed=GABOR_SEED):
     Made once, outside the timed loops, so every implementation sees the same
     batches in the same order.
     """
-    x, y = mg.datasets.gabor()
+    x, y = mg.lab.datasets.gabor()
     stream = mg.data.epochs((x, y), batch_size, rng=np.random.default_rng(seed))
     return [batch for _, batch in itertools.islice(stream, steps)]
 
@@ -82,7 +82,7 @@ def gabor_minigrad(batches, phi0=GABOR_PHI0, lr=GABOR_LR):
     opt = mg.optim.SGD([phi], lr=lr)
     for xb, yb in batches:
         opt.zero_grad()
-        loss = mg.models.least_squares(mg.models.gabor(xb, phi), yb)
+        loss = mg.losses.mse_loss(mg.lab.models.gabor(xb, phi), yb, reduction="sum")
         loss.backward()
         opt.step()
     return phi.data.copy()

@@ -17,8 +17,8 @@ import numpy as np
 from _chapter6 import options, saved, table
 
 import minigrad as mg
-import minigrad.plot as mplot
-from minigrad import datasets
+import minigrad.lab.plot as mplot
+from minigrad.lab import datasets
 
 START = [-8.0, 2.0]
 SHOWN_WHEN_UNSTABLE = 12
@@ -40,7 +40,7 @@ RUNS = {   # name: (optimizer, hyperparameters)
 def main():
     args = options("ch6_adam", __doc__.splitlines()[0])
     steps = 40 if args.quick else 100
-    results = {name: mg.optim.minimize(L, START, optimizer=opt, steps=steps, **hyper).trajectory
+    results = {name: mg.lab.minimize(L, START, optimizer=opt, steps=steps, **hyper).trajectory
                for name, (opt, hyper) in RUNS.items()}
 
     rows = []

@@ -14,11 +14,11 @@ Run:  python examples/ch6_gabor.py [--quick] [--out DIR]
 """
 
 import numpy as np
-from _chapter6 import descend, options, saved, table
+from _chapter6 import options, saved, table
 
 import minigrad as mg
-import minigrad.plot as mplot
-from minigrad import datasets, models
+import minigrad.lab.plot as mplot
+from minigrad.lab import datasets, models
 
 STARTS = {"start 1": [3.0, 20.0], "start 2": [2.5, 8.0], "start 3": [1.5, 14.0]}
 RANGE0, RANGE1 = (-10.0, 10.0), (2.5, 22.5)
@@ -34,8 +34,8 @@ def local_minima(grid, L, refine_steps=30):
     candidates = np.argwhere(Z == windows.min(axis=(-1, -2)))
     found = []
     for i, j in candidates:
-        res = mg.optim.minimize(L, [P0[i, j], P1[i, j]], optimizer="GD", steps=refine_steps,
-                                line_search=mg.optim.Bracketing(max_dist=0.5))
+        res = mg.lab.minimize(L, [P0[i, j], P1[i, j]], optimizer="GD", steps=refine_steps,
+                              line_search=mg.optim.Bracketing(max_dist=0.5))
         x = res.x
         inside = RANGE0[0] < x[0] < RANGE0[1] and RANGE1[0] < x[1] < RANGE1[1]
         if inside and res.trajectory.grad_norm[-1] < 5e-2 and \
@@ -54,9 +54,13 @@ def main():
     x, y = datasets.gabor()
     L = models.make_loss(models.gabor, x, y)                        # eq. 6.9
 
-    def batch_loss(phi, batch=None):                                # the loss of eq. 6.10
-        xb, yb = (x, y) if batch is None else batch
-        return models.least_squares(models.gabor(xb, phi), yb)
+    def batch_loss(phi, batch=None):        # the full loss, or one batch's (eq. 6.10)
+        return L(phi) if batch is None else models.make_loss(models.gabor, *batch)(phi)
+
+    def sgd_run(start, seed, steps):
+        stream = (b for _, b in mg.data.epochs((x, y), BATCH, rng=np.random.default_rng(seed)))
+        return mg.lab.minimize(batch_loss, start, optimizer="GD", steps=steps,
+                               batches=stream, lr=LR).trajectory
 
     grid = mplot.evaluate_grid(lambda P: L(P[..., None]), RANGE0, RANGE1,
                                80 if args.quick else 200, vectorized=True)
@@ -68,15 +72,13 @@ def main():
 
     gd, sgd = {}, {}
     for name, start in STARTS.items():
-        gd[name] = mg.optim.minimize(L, start, optimizer="GD", steps=gd_steps,
-                                     line_search=mg.optim.Bracketing(max_dist=2.0)).trajectory
-        stream = (b for _, b in mg.data.epochs((x, y), BATCH, rng=np.random.default_rng(0)))
-        sgd[name] = descend(lambda phi: mg.optim.GD(phi, lr=LR), batch_loss, start, sgd_steps,
-                            batches=stream)
+        gd[name] = mg.lab.minimize(L, start, optimizer="GD", steps=gd_steps,
+                                   line_search=mg.optim.Bracketing(max_dist=2.0)).trajectory
+        sgd[name] = sgd_run(start, seed=0, steps=sgd_steps)
     rows = [[name, np.array(s), gd[name].x[-1], gd[name].loss[-1],
              "yes" if reaches_global(gd[name].x[-1], global_min) else "no",
-             sgd[name]["path"][-1], sgd[name]["loss"][-1],
-             "yes" if reaches_global(sgd[name]["path"][-1], global_min) else "no"]
+             sgd[name].x[-1], sgd[name].loss[-1],
+             "yes" if reaches_global(sgd[name].x[-1], global_min) else "no"]
             for name, s in STARTS.items()]
     table(["start", "phi at start", "GD end", "GD loss", "global?", "SGD end", "SGD loss",
            "global?"], rows, title=f"GD with line search ({gd_steps} steps) vs SGD (batch {BATCH}, "
@@ -84,10 +86,8 @@ def main():
 
     outcome = []
     for seed in range(seeds):
-        stream = (b for _, b in mg.data.epochs((x, y), BATCH, rng=np.random.default_rng(seed)))
-        run = descend(lambda phi: mg.optim.GD(phi, lr=LR), batch_loss, STARTS["start 2"],
-                      sgd_steps, batches=stream)
-        outcome.append(reaches_global(run["path"][-1], global_min))
+        run = sgd_run(STARTS["start 2"], seed=seed, steps=sgd_steps)
+        outcome.append(reaches_global(run.x[-1], global_min))
     print(f"\nFrom start 2, SGD reached the global minimum with {sum(outcome)} of {seeds} "
           f"seeds; gradient descent never does (it is deterministic).")
 
@@ -101,7 +101,7 @@ def main():
     mplot.loss_surface(trajectories=[gd[n].x for n in STARTS], **common,
                        title="Gabor loss: gradient descent + line search (cf. fig. 6.5a)",
                        path=paths[0])
-    mplot.loss_surface(trajectories=[sgd[n]["path"] for n in STARTS], **common,
+    mplot.loss_surface(trajectories=[sgd[n].x for n in STARTS], **common,
                        title=f"Gabor loss: SGD, batches of {BATCH} (cf. fig. 6.5b)",
                        path=paths[1])
 
@@ -117,7 +117,7 @@ def main():
     mplot.save(fig, paths[2])
 
     curves = {f"GD, {n}": gd[n].loss for n in STARTS}
-    curves.update({f"SGD, {n}": sgd[n]["loss"] for n in STARTS})
+    curves.update({f"SGD, {n}": sgd[n].loss for n in STARTS})
     mplot.loss_curves(curves, title="Full-data loss per step", path=paths[3])
     print(f"\npictures in {out}/")
     saved(paths)

@@ -18,8 +18,8 @@ import numpy as np
 from _chapter6 import options, saved, table
 
 import minigrad as mg
-import minigrad.plot as mplot
-from minigrad import datasets, models
+import minigrad.lab.plot as mplot
+from minigrad.lab import datasets, models
 
 START = [1.6, -0.8]            # a bad first guess: high intercept, falling slope
 MAX_DIST = 0.2                 # the line search looks at alpha in [0, 0.2]
@@ -33,12 +33,12 @@ def main():
     exact = np.linalg.lstsq(np.stack([np.ones_like(x), x], axis=1), y, rcond=None)[0]
 
     line_search = mg.optim.Bracketing(max_dist=MAX_DIST, thresh=1e-4, max_iter=40)
-    search = mg.optim.minimize(L, START, optimizer=mg.optim.GD, steps=steps,
-                               line_search=line_search).trajectory
+    search = mg.lab.minimize(L, START, optimizer=mg.optim.GD, steps=steps,
+                             line_search=line_search).trajectory
     # The largest stable fixed step is 2 / (largest Hessian eigenvalue); take 90% of it.
     curvature = np.linalg.eigvalsh(mg.hessian(L)(np.array(START)))
     lr = 0.9 * 2 / curvature.max()
-    fixed = mg.optim.minimize(L, START, optimizer=mg.optim.GD, steps=steps, lr=lr).trajectory
+    fixed = mg.lab.minimize(L, START, optimizer=mg.optim.GD, steps=steps, lr=lr).trajectory
 
     rows = []
     for t in range(len(search.x)):

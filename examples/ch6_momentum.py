@@ -17,18 +17,18 @@ Run:  python examples/ch6_momentum.py [--quick] [--out DIR]
 """
 
 import numpy as np
-from _chapter6 import descend, options, saved, table
+from _chapter6 import options, saved, table
 
 import minigrad as mg
-import minigrad.plot as mplot
-from minigrad import datasets, models
+import minigrad.lab.plot as mplot
+from minigrad.lab import datasets, models
 
 START = [1.6, -0.8]
 BATCH, BETA, SEED = 3, 0.9, 0
-METHODS = {
-    "SGD (eq. 6.10)": lambda lr: (lambda phi: mg.optim.GD(phi, lr=lr)),
-    "momentum (eq. 6.11)": lambda lr: (lambda phi: mg.optim.Momentum(phi, lr=lr, beta=BETA)),
-    "Nesterov (eq. 6.12)": lambda lr: (lambda phi: mg.optim.Nesterov(phi, lr=lr, beta=BETA)),
+METHODS = {   # name: (optimizer, hyperparameters besides the learning rate)
+    "SGD (eq. 6.10)": ("GD", {}),
+    "momentum (eq. 6.11)": ("Momentum", dict(beta=BETA)),
+    "Nesterov (eq. 6.12)": ("Nesterov", dict(beta=BETA)),
 }
 COLORS = dict(zip(METHODS, mplot.TRAJECTORY_COLORS))
 
@@ -40,22 +40,25 @@ def main():
 
     def loss(phi, batch=None):          # full loss, or the loss of one batch (eq. 6.10)
         xb, yb = (x, y) if batch is None else batch
-        return models.least_squares(models.linear(xb, phi), yb)
+        return models.make_loss(models.linear, xb, yb)(phi)
 
     exact = np.linalg.lstsq(np.stack([np.ones_like(x), x], axis=1), y, rcond=None)[0]
     target = 1.05 * loss(exact).item()      # "converged": within 5% of the least loss
 
     def run(method, lr):
         stream = (b for _, b in mg.data.epochs((x, y), BATCH, rng=np.random.default_rng(SEED)))
-        return descend(METHODS[method](lr), loss, START, steps, batches=stream)
+        optimizer, hyper = METHODS[method]
+        with np.errstate(over="ignore", invalid="ignore"):     # plain SGD diverges at 0.4
+            return mg.lab.minimize(loss, START, optimizer=optimizer, steps=steps,
+                                   batches=stream, lr=lr, **hyper).trajectory
 
     runs, rows = {}, []
     for lr in (0.05, 0.1, 0.2, 0.4):
         row = [lr]
         for method in METHODS:
             r = runs[method, lr] = run(method, lr)
-            final = r["loss"][-1]
-            hit = np.flatnonzero(r["loss"] <= target)
+            final = r.loss[-1]
+            hit = np.flatnonzero(r.loss <= target)
             if not np.isfinite(final) or final > 1e3:
                 row += ["diverged", "-"]
             else:
@@ -74,21 +77,21 @@ def main():
                                60 if args.quick else 150, vectorized=True)
     minimum = {"least-squares minimum": (exact[None], "o", "#c8c8c8")}
     mplot.loss_surface(grid=grid, log=True, points=minimum,
-                       trajectories=[runs[m, 0.1]["path"] for m in METHODS], labels=list(METHODS),
+                       trajectories=[runs[m, 0.1].x for m in METHODS], labels=list(METHODS),
                        colors=[COLORS[m] for m in METHODS],
                        xlabel=r"intercept $\phi_0$", ylabel=r"slope $\phi_1$",
                        title="lr 0.1: momentum smooths the zig-zag of SGD (cf. fig. 6.7)",
                        path=paths[0])
-    big = [m for m in METHODS if np.isfinite(runs[m, 0.4]["loss"][-1])
-           and runs[m, 0.4]["loss"][-1] < 1e3]
+    big = [m for m in METHODS if np.isfinite(runs[m, 0.4].loss[-1])
+           and runs[m, 0.4].loss[-1] < 1e3]
     mplot.loss_surface(grid=grid, log=True, points=minimum,
-                       trajectories=[runs[m, 0.4]["path"] for m in big], labels=big,
+                       trajectories=[runs[m, 0.4].x for m in big], labels=big,
                        colors=[COLORS[m] for m in big],
                        xlabel=r"intercept $\phi_0$", ylabel=r"slope $\phi_1$",
                        title="lr 0.4: SGD diverges, the momentum methods do not",
                        path=paths[1])
-    curves = {f"{m.split()[0]}, lr 0.1": runs[m, 0.1]["loss"] for m in METHODS}
-    curves.update({f"{m.split()[0]}, lr 0.4": runs[m, 0.4]["loss"] for m in big})
+    curves = {f"{m.split()[0]}, lr 0.1": runs[m, 0.1].loss for m in METHODS}
+    curves.update({f"{m.split()[0]}, lr 0.4": runs[m, 0.4].loss for m in big})
     mplot.loss_curves(curves, title="Full-data loss per step", path=paths[2])
     print(f"\npictures in {out}/")
     saved(paths)

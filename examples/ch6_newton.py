@@ -19,8 +19,8 @@ import numpy as np
 from _chapter6 import options, saved, table
 
 import minigrad as mg
-import minigrad.plot as mplot
-from minigrad import datasets, models
+import minigrad.lab.plot as mplot
+from minigrad.lab import datasets, models
 
 RANGE0, RANGE1 = (-10.0, 10.0), (2.5, 22.5)
 STYLE = {"minimum": ("o", "#00ffff"), "maximum": ("^", "#ff2020"),
@@ -32,17 +32,17 @@ def critical_points(L, starts, steps):
     gradient vanished, each with its classification and Hessian eigenvalues."""
     found, paths, ends = [], [], []
     for start in starts:
-        res = mg.optim.minimize(L, start, optimizer="Newton", steps=steps, tol=1e-9)
+        res = mg.lab.minimize(L, start, optimizer="Newton", steps=steps, tol=1e-9)
         x, g = res.x, res.trajectory.grad_norm[-1]
         inside = RANGE0[0] <= x[0] <= RANGE0[1] and RANGE1[0] <= x[1] <= RANGE1[1]
         if not (inside and g < 1e-6):
             continue
         paths.append(res.trajectory.x)
-        kind = mg.optim.classify_critical_point(L, x)
+        kind = mg.lab.classify_critical_point(L, x)
         ends.append(kind)
         if any(np.linalg.norm(x - f["x"]) < 1e-3 for f in found):
             continue
-        eig = mg.optim.hessian_eigenvalues(L, x)
+        eig = mg.lab.hessian_eigenvalues(L, x)
         found.append({"x": x, "loss": res.loss, "eig": eig, "kind": kind})
     return sorted(found, key=lambda f: f["loss"]), paths, ends
 
@@ -52,7 +52,7 @@ def main():
     n, steps = (5, 12) if args.quick else (9, 25)
 
     # 1. On a quadratic bowl, one Newton step lands on the minimum.
-    bowl = mg.optim.minimize(datasets.bowl, [-8.0, 2.0], optimizer="Newton", steps=1)
+    bowl = mg.lab.minimize(datasets.bowl, [-8.0, 2.0], optimizer="Newton", steps=1)
     print(f"Bowl 0.1 phi0^2 + 10 phi1^2 from [-8, 2]: one Newton step gives "
           f"phi = {np.round(bowl.x, 12)}, loss {bowl.loss:.2e}")
 

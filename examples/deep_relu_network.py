@@ -34,8 +34,9 @@ import os
 import numpy as np
 
 import minigrad as mg
-import minigrad.plot
-from minigrad import init, nn
+import minigrad.lab.plot
+from minigrad import nn
+from minigrad.nn import init
 
 
 def options():
@@ -62,11 +63,11 @@ def gradient_check(out_dir):
     names = [name for name, _ in net.named_parameters()]
 
     def loss_of(*params):
-        return mg.losses.least_squares(nn.functional_call(net, params, x), y)
+        return mg.losses.mse_loss(nn.functional_call(net, params, x), y, reduction="sum")
 
     # Backpropagation.
     net.zero_grad()
-    mg.losses.least_squares(net(x), y).backward()
+    mg.losses.mse_loss(net(x), y, reduction="sum").backward()
     backprop = [p.grad.copy() for p in net.parameters()]
     # Finite differences, one parameter element at a time.
     numeric = mg.numerical_grad(loss_of, *[p.data for p in net.parameters()])
@@ -77,7 +78,7 @@ def gradient_check(out_dir):
         print(f"  {name:10s} {str(a.shape):8s} {np.abs(a).max():15.4g} "
               f"{np.abs(a - n).max():17.2e}")
 
-    fig, (ax, ax_err) = mg.plot.figure(1, 2, size=(12.0, 4.8))
+    fig, (ax, ax_err) = mg.lab.plot.figure(1, 2, size=(12.0, 4.8))
     layer_of = {name: int(name.split(".")[0]) // 2 + 1 for name in names}
     all_a = np.concatenate([a.ravel() for a in backprop])
     lim = 1.1 * np.abs(all_a).max()
@@ -111,7 +112,7 @@ def gradient_check(out_dir):
     ax_err.set_ylim(FLOOR / 3, None)
     ax_err.set_title("Differences of about 1e-9: the error of central differences")
     ax_err.grid(True, alpha=0.3)
-    return mg.plot.save(fig, os.path.join(out_dir, "gradient_check.png"))
+    return mg.lab.plot.save(fig, os.path.join(out_dir, "gradient_check.png"))
 
 
 # ------------------------------------------------------------------ part 2
@@ -147,7 +148,7 @@ def variance_through_depth(depth, width, n, seed=0):
 
 
 def plot_variances(results, depth, width, out_dir):
-    fig, (ax_f, ax_g) = mg.plot.figure(1, 2, size=(13.0, 5.0))
+    fig, (ax_f, ax_g) = mg.lab.plot.figure(1, 2, size=(13.0, 5.0))
     layers = np.arange(1, depth + 1)
     for label, (var_f, var_g) in results.items():
         c, color = INITS[label]
@@ -166,7 +167,7 @@ def plot_variances(results, depth, width, out_dir):
         ax.grid(True, alpha=0.3, which="major")
         ax.legend(fontsize=8, title=r"Var[weights] $\sigma^2$  (dotted: $(D\sigma^2/2)^k$)",
                   title_fontsize=8)
-    return mg.plot.save(fig, os.path.join(out_dir, "variance_through_depth.png"))
+    return mg.lab.plot.save(fig, os.path.join(out_dir, "variance_through_depth.png"))
 
 
 def main():

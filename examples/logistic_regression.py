@@ -4,11 +4,11 @@ Run ``python examples/logistic_regression.py`` (add ``--quick`` for a fast run).
 
 The model ``Pr(y = 1 | x) = sig(phi0 + phi1 x)`` has two parameters, so its
 loss can be drawn as a picture.  The loss is the Bernoulli negative
-log-likelihood summed over the twenty points (``mg.losses.
-binary_cross_entropy_with_logits`` with ``reduction="sum"``), computed from
-the activation ``phi0 + phi1 x`` so that it stays finite everywhere on the
-map.  Gradient descent starts at a poor guess and walks to the minimum; the
-picture shows
+log-likelihood summed over the twenty points (``mg.lab.models.make_loss`` with
+``mg.losses.binary_cross_entropy_with_logits``), computed from the activation
+``phi0 + phi1 x`` so that it stays finite everywhere on the map.  Gradient
+descent (``mg.lab.minimize``) starts at a poor guess and walks to the minimum;
+the picture shows
 
 1. the data and the model before and after fitting,
 2. the loss as a heatmap over (phi0, phi1) with the path of gradient descent,
@@ -26,7 +26,8 @@ import os
 import numpy as np
 
 import minigrad as mg
-import minigrad.plot
+import minigrad.lab.plot
+from minigrad.lab import datasets, models
 
 
 def options():
@@ -36,48 +37,22 @@ def options():
     return parser.parse_args()
 
 
-def activation(phi, x):
-    """``phi0 + phi1 * x`` for one ``phi`` (shape (2,)) or a grid of them (shape (2, H, W))."""
-    phi = mg.as_tensor(phi)
-    if phi.ndim == 1:
-        return phi[0] + phi[1] * x
-    return mg.expand_dims(phi[0], -1) + mg.expand_dims(phi[1], -1) * x     # (H, W, N)
-
-
-def loss(phi, x, y):
-    """Bernoulli negative log-likelihood summed over the data (the book's convention)."""
-    z = activation(phi, x)
-    per_point = mg.losses.binary_cross_entropy_with_logits(
-        z, np.broadcast_to(y, z.shape), reduction="none")
-    return per_point.sum(axis=-1)
-
-
-def descend(x, y, phi0, lr, steps):
-    phi = mg.tensor(phi0, requires_grad=True, name="phi")
-    opt = mg.optim.GD(phi, lr=lr)
-    path, losses = [phi.data.copy()], []
-    for _ in range(steps):
-        opt.zero_grad()
-        value = loss(phi, x, y)
-        value.backward()
-        opt.step()
-        losses.append(value.item())
-        path.append(phi.data.copy())
-    losses.append(loss(phi, x, y).item())
-    return np.array(path), np.array(losses)
-
-
 def main():
     args = options()
     os.makedirs(args.out, exist_ok=True)
-    x, y = mg.datasets.two_class_1d()                       # 10 points per class
+    x, y = datasets.two_class_1d()                          # 10 points per class
+    # the Bernoulli loss of the activation phi0 + phi1 x, summed over the points
+    loss = models.make_loss(models.logistic_logits, x, y,
+                            loss=mg.losses.binary_cross_entropy_with_logits)
     start = np.array([-2.5, -1.5])
-    path, losses = descend(x, y, start, lr=0.05, steps=40 if args.quick else 150)
+    descent = mg.lab.minimize(loss, start, optimizer="GD", steps=40 if args.quick else 150,
+                              lr=0.05).trajectory
+    path, losses = descent.x, descent.loss
     phi = path[-1]
     print(f"gradient descent from phi = {start} to phi = [{phi[0]:.3f}, {phi[1]:.3f}], "
           f"loss {losses[0]:.3f} -> {losses[-1]:.3f}")
 
-    fig, (ax_data, ax_map, ax_loss) = mg.plot.figure(
+    fig, (ax_data, ax_map, ax_loss) = mg.lab.plot.figure(
         1, 3, size=(16.0, 4.8), gridspec_kw={"width_ratios": [1, 1.2, 0.9]})
 
     # 1. data and model
@@ -89,7 +64,7 @@ def main():
                      label=f"class {label}")
     with mg.no_grad():
         for p, style, name in [(start, "--", "start"), (phi, "-", "fitted")]:
-            prob = mg.sigmoid(activation(p, xs)).data
+            prob = models.logistic(xs, p).data
             ax_data.plot(xs, prob, style, color="k", lw=1.8,
                          label=f"{name}: sig({p[0]:.2f} + {p[1]:.2f} x)")
     ax_data.axhline(0.5, color="grey", lw=0.8, ls=":")
@@ -102,11 +77,11 @@ def main():
 
     # 2. the loss over the two parameters
     resolution = 60 if args.quick else 200
-    mg.plot.loss_surface(lambda p: loss(p, x, y), (-4, 4), (-3, 5), vectorized=True,
-                         resolution=resolution, trajectories=[path],
-                         labels=["gradient descent"], log=True, levels=15,
-                         points={"minimum": (phi, "o", "#c8c8c8")},
-                         title="Bernoulli loss over $(\\phi_0, \\phi_1)$", ax=ax_map)
+    mg.lab.plot.loss_surface(lambda P: loss(P[..., None]), (-4, 4), (-3, 5), vectorized=True,
+                             resolution=resolution, trajectories=[path],
+                             labels=["gradient descent"], log=True, levels=15,
+                             points={"minimum": (phi, "o", "#c8c8c8")},
+                             title="Bernoulli loss over $(\\phi_0, \\phi_1)$", ax=ax_map)
     ax_map.legend(fontsize=8, loc="upper left")
 
     # 3. the loss during descent
@@ -116,7 +91,7 @@ def main():
     ax_loss.set_title("Loss during gradient descent")
     ax_loss.grid(True, alpha=0.3)
 
-    path_png = mg.plot.save(fig, os.path.join(args.out, "logistic_regression.png"))
+    path_png = mg.lab.plot.save(fig, os.path.join(args.out, "logistic_regression.png"))
     print(f"picture written to {path_png}")
 
 

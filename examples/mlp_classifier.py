@@ -5,7 +5,7 @@ Run ``python examples/mlp_classifier.py`` (add ``--quick`` for a fast, coarse ru
 * Two moons: two classes, one output (a logit), the Bernoulli loss
   ``mg.losses.binary_cross_entropy_with_logits``.
 * Spirals: three classes, three outputs (logits), the categorical loss
-  ``mg.losses.softmax_cross_entropy``.
+  ``mg.losses.cross_entropy``.
 
 Both are fit with ``mg.fit`` and Adam on minibatches.  Each picture shows the
 data, the model's decision regions (shaded by the predicted probability)
@@ -18,9 +18,10 @@ import argparse
 import os
 
 import numpy as np
+from matplotlib.colors import to_rgb
 
 import minigrad as mg
-import minigrad.plot
+import minigrad.lab.plot
 
 CLASS_COLORS = ["#1f77b4", "#d62728", "#2ca02c"]
 
@@ -53,10 +54,8 @@ def class_probabilities(model, points):
 
 
 def draw(model, x, labels, history, title, path, resolution):
-    from matplotlib.colors import to_rgb
-
-    fig, (ax, ax_loss) = mg.plot.figure(1, 2, size=(11.0, 4.8),
-                                        gridspec_kw={"width_ratios": [1.25, 1]})
+    fig, (ax, ax_loss) = mg.lab.plot.figure(1, 2, size=(11.0, 4.8),
+                                            gridspec_kw={"width_ratios": [1.25, 1]})
     g0, g1, points = grid_over(x, resolution)
     p = class_probabilities(model, points)
     k = p.shape[1]
@@ -89,12 +88,12 @@ def draw(model, x, labels, history, title, path, resolution):
     ax_loss.set_title("Training loss")
     ax_loss.grid(True, alpha=0.3)
     ax_loss.legend(fontsize=8)
-    mg.plot.save(fig, path)
+    mg.lab.plot.save(fig, path)
     return accuracy
 
 
 def moons(args):
-    x, labels = mg.datasets.make_moons(200, noise=0.12, seed=0)
+    x, labels = mg.lab.datasets.make_moons(200, noise=0.12, seed=0)
     model = mg.nn.MLP([2, 16, 16, 1], activation="relu", seed=0)
     y = labels.astype(np.float64).reshape(-1, 1)         # Bernoulli targets, one per logit
 
@@ -110,9 +109,9 @@ def moons(args):
 
 
 def spirals(args):
-    x, labels = mg.datasets.make_spirals(450, classes=3, noise=0.2, seed=0)
+    x, labels = mg.lab.datasets.make_spirals(450, classes=3, noise=0.2, seed=0)
     model = mg.nn.MLP([2, 64, 64, 3], activation="relu", seed=0)
-    history = mg.fit(model, mg.losses.softmax_cross_entropy, (x, labels),
+    history = mg.fit(model, mg.losses.cross_entropy, (x, labels),
                      mg.optim.Adam(model, lr=0.01), epochs=30 if args.quick else 400,
                      batch_size=64, progress=False, seed=1)
     path = os.path.join(args.out, "spirals.png")

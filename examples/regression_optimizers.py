@@ -3,7 +3,7 @@
 Run ``python examples/regression_optimizers.py`` (add ``--quick`` for a fast run).
 
 A network with two hidden layers of 20 tanh units learns a noisy sine wave
-(``mg.datasets.sine``) under the least-squares loss.  The three runs start
+(``mg.lab.datasets.sine``) under the least-squares loss.  The three runs start
 from the same initial weights and see the same minibatches in the same
 order, so the only difference is the update rule:
 
@@ -23,7 +23,7 @@ import os
 import numpy as np
 
 import minigrad as mg
-import minigrad.plot
+import minigrad.lab.plot
 
 
 def options():
@@ -41,13 +41,13 @@ OPTIMIZERS = {
 
 
 def mean_squares(pred, y):
-    return mg.losses.least_squares(pred, y, reduction="mean")
+    return mg.losses.mse_loss(pred, y)
 
 
 def main():
     args = options()
     os.makedirs(args.out, exist_ok=True)
-    x, y = mg.datasets.sine(n=40, noise=0.1, seed=0)
+    x, y = mg.lab.datasets.sine(n=40, noise=0.1, seed=0)
     x, y = x.reshape(-1, 1), y.reshape(-1, 1)            # (N, 1): one feature, one output
     epochs = 40 if args.quick else 600
     curves, models = {}, {}
@@ -59,9 +59,9 @@ def main():
         models[name] = model
         print(f"{name:30s} final mean squared error {history.epoch_loss[-1]:.4f}")
 
-    fig, (ax_loss, ax_fit) = mg.plot.figure(1, 2, size=(14.0, 4.6))
-    mg.plot.loss_curves(curves, ax=ax_loss, xlabel="epoch", ylabel="mean squared error",
-                        title="Training loss (epoch means, same start, same batches)")
+    fig, (ax_loss, ax_fit) = mg.lab.plot.figure(1, 2, size=(14.0, 4.6))
+    mg.lab.plot.loss_curves(curves, ax=ax_loss, xlabel="epoch", ylabel="mean squared error",
+                            title="Training loss (epoch means, same start, same batches)")
     xs = np.linspace(x.min(), x.max(), 300).reshape(-1, 1)
     ax_fit.plot(x, y, "o", color="k", ms=5, label="training data", zorder=3)
     with mg.no_grad():
@@ -73,7 +73,7 @@ def main():
     ax_fit.set_title(f"Fitted networks after {epochs} epochs")
     ax_fit.grid(True, alpha=0.3)
     ax_fit.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    path = mg.plot.save(fig, os.path.join(args.out, "optimizers.png"))
+    path = mg.lab.plot.save(fig, os.path.join(args.out, "optimizers.png"))
     print(f"picture written to {path}")
 
 

@@ -8,7 +8,7 @@
 array([2., 4.])
 """
 
-from . import autograd, data, datasets, functional, losses, models, nn, ops, optim
+from . import autograd, data, functional, lab, losses, nn, ops, optim, random
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .errors import (
     BackwardError,
@@ -41,5 +41,5 @@ __all__ = functional.__all__ + [
     "MinigradError", "ShapeError", "DTypeError", "IndexingError", "BackwardError",
     "GradcheckError", "GraphvizNotFoundError", "ClosureRequired", "Exercise",
     "draw", "explain", "scope",
-    "data", "datasets", "models", "losses", "nn", "fit", "optim",
+    "data", "lab", "losses", "nn", "fit", "optim", "random",
 ]

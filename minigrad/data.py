@@ -28,32 +28,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from .random import as_generator
 from .tensor import Tensor
 
-__all__ = ["Batches", "batch_indices", "batches", "epochs", "num_batches", "as_generator"]
+__all__ = ["Batches", "batch_indices", "batches", "epochs", "num_batches"]
 
 
-def as_generator(rng=None, seed=None, where="data"):
-    """A ``numpy.random.Generator`` from a generator, an int seed, or ``seed=``.
-
-    A generator is returned as it is (its state is shared with the caller, so
-    successive epochs continue its stream).  An int makes a fresh generator.
-    """
-    if rng is not None and seed is not None:
-        raise TypeError(f"{where}: give rng= (a Generator or int seed) or seed=, not both")
-    if rng is None:
-        rng = seed
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    if rng is None:
-        raise TypeError(
-            f"{where}: shuffling needs a seeded random generator. Pass "
-            f"rng=np.random.default_rng(0) (and reuse it for every epoch so that each "
-            f"epoch has a new order), or an int seed, or shuffle=False.")
-    raise TypeError(f"{where}: rng must be a numpy.random.Generator or an int seed, "
-                    f"got {type(rng).__name__}. Make one with np.random.default_rng(seed).")
+def _generator(rng, where):
+    """The generator that shuffles: shuffling without a seed is refused, with the way out."""
+    return as_generator(rng, where=where, hint=", or shuffle=False")
 
 
 def _check_batch_size(batch_size, n, where):
@@ -93,7 +76,7 @@ def batch_indices(n, batch_size, rng=None, shuffle=True, drop_last=False):
     """
     batch_size = _check_batch_size(batch_size, n, "batch_indices")
     if shuffle:
-        order = as_generator(rng, where="batch_indices").permutation(n)
+        order = _generator(rng, "batch_indices").permutation(n)
     else:
         order = np.arange(n)
     stop = n - n % batch_size if drop_last else n
@@ -140,7 +123,7 @@ def batches(arrays, batch_size, rng=None, shuffle=True, drop_last=False):
     items, n, single = _as_arrays(arrays, "batches")
     _check_batch_size(batch_size, n, "batches")
     if shuffle:
-        rng = as_generator(rng, where="batches")
+        rng = _generator(rng, "batches")
     for index in batch_indices(n, batch_size, rng, shuffle, drop_last):
         yield _take(items, index, single)
 
@@ -161,7 +144,7 @@ def epochs(arrays, batch_size, n_epochs=None, rng=None, shuffle=True, drop_last=
     items, n, single = _as_arrays(arrays, "epochs")
     _check_batch_size(batch_size, n, "epochs")
     if shuffle:
-        rng = as_generator(rng, where="epochs")
+        rng = _generator(rng, "epochs")
     epoch = 0
     while n_epochs is None or epoch < n_epochs:
         for index in batch_indices(n, batch_size, rng, shuffle, drop_last):
@@ -193,8 +176,9 @@ class Batches:
         self.shuffle = shuffle
         self.drop_last = drop_last
         self.seed = seed
-        self.rng = as_generator(rng, where="Batches") if rng is not None else \
-            np.random.default_rng(seed)
+        # rng= shares the caller's generator; otherwise the loader owns one made from seed
+        self.rng = as_generator(rng if rng is not None else seed, where="Batches",
+                                unseeded=True)
         self.epoch = 0           # number of epochs started so far
 
     def __len__(self):

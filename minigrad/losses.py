@@ -1,26 +1,31 @@
-"""Loss functions as negative log-likelihoods (Prince, *Understanding Deep Learning*, chapter 5).
+"""Every loss of minigrad, as a negative log-likelihood (Prince, *Understanding Deep
+Learning*, chapter 5), under PyTorch's names and arguments (``torch.nn.functional``).
 
 A model predicts the parameters of a distribution over the target; the loss
 is minus the log of the probability the distribution gives the observed
 targets, dropping terms that do not depend on the model:
 
-* :func:`least_squares`: a Gaussian with mean ``pred`` and a fixed variance;
+* :func:`mse_loss`: a Gaussian with mean ``input`` and a fixed variance (least
+  squares);
+* :func:`binary_cross_entropy`: a Bernoulli with probability ``input``;
 * :func:`binary_cross_entropy_with_logits`: a Bernoulli with probability
-  ``sigmoid(logit)``;
-* :func:`softmax_cross_entropy`: a categorical distribution with
-  probabilities ``softmax(logits)``.
+  ``sigmoid(input)``, computed from the logit so it stays finite;
+* :func:`cross_entropy`: a categorical distribution with probabilities
+  ``softmax(input)``.
 
-Each takes ``reduction``: ``"sum"`` adds the losses of the examples (the
-book's convention, so the loss of a batch grows with its size), ``"mean"``
-averages them (PyTorch's default; the learning rate then does not depend on
-the batch size), ``"none"`` returns one loss per example.  All are written
-with minigrad operations only, in forms that stay finite for extreme inputs,
-so their first and second derivatives come from the engine.
+Each takes ``reduction`` with PyTorch's meaning and default: ``"mean"``
+averages the losses of the examples (so the learning rate does not depend
+on the batch size), ``"sum"`` adds them (the book's convention, so the loss
+of a batch grows with its size: eq. 6.5's least squares is
+``mse_loss(input, target, reduction="sum")``), ``"none"`` returns one loss per
+example.  All are written with minigrad operations only, in forms that stay
+finite for extreme inputs, so their first and second derivatives come from
+the engine.
 
 >>> import minigrad as mg
->>> mg.losses.least_squares(mg.tensor([1.0, 2.0]), [0.0, 0.0])
+>>> mg.losses.mse_loss(mg.tensor([1.0, 2.0]), [0.0, 0.0], reduction="sum")
 tensor(5.)
->>> round(mg.losses.softmax_cross_entropy(mg.tensor([[0.0, 0.0]]), [1]).item(), 4)
+>>> round(mg.losses.cross_entropy(mg.tensor([[0.0, 0.0]]), [1]).item(), 4)
 0.6931
 """
 
@@ -30,12 +35,17 @@ import numpy as np
 
 from . import functional as F
 from .errors import ShapeError
-from .tensor import Tensor, as_tensor
+from .tensor import Tensor, as_tensor, unwrap
 
-__all__ = ["least_squares", "binary_cross_entropy_with_logits", "softmax_cross_entropy",
-           ]
+__all__ = ["mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+           "cross_entropy"]
 
-_REDUCTIONS = ("sum", "mean", "none")
+_REDUCTIONS = ("mean", "sum", "none")
+
+# binary_cross_entropy clips probabilities to [_EPS, 1 - _EPS]: a confident
+# wrong prediction then costs about 27.6 instead of infinity, and log never
+# sees 0 (PyTorch clamps the log at -100 for the same reason).
+_EPS = 1e-12
 
 
 def _reduce(losses, reduction, where):
@@ -48,44 +58,67 @@ def _reduce(losses, reduction, where):
     raise ValueError(f"{where}: reduction={reduction!r}; use one of {_REDUCTIONS}")
 
 
-def _target(y, pred, where):
+def _target(target, input, where):
     """The target as an array of the prediction's shape, or a teaching error.
 
     Shapes must match exactly: ``(N, 1)`` against ``(N,)`` would otherwise
     broadcast to ``(N, N)`` and give a wrong loss without any error.
     """
-    if not isinstance(y, Tensor):          # a tensor target stays in the graph
-        y = np.asarray(y, dtype=pred.dtype)
-    if y.shape != pred.shape:
+    if not isinstance(target, Tensor):          # a tensor target stays in the graph
+        target = np.asarray(target, dtype=input.dtype)
+    if target.shape != input.shape:
         hint = ""
-        if y.size == pred.size:
-            hint = f" Reshape the target: y.reshape{pred.shape}."
+        if target.size == input.size:
+            hint = f" Reshape the target: target.reshape{input.shape}."
         raise ShapeError(
-            f"{where}: prediction of shape {pred.shape} and target of shape {y.shape} "
-            f"differ. They must match element for element (broadcasting them could "
-            f"silently compare every prediction with every target).{hint}")
-    return y
+            f"{where}: prediction of shape {input.shape} and target of shape "
+            f"{target.shape} differ. They must match element for element (broadcasting "
+            f"them could silently compare every prediction with every target).{hint}")
+    return target
 
 
-def least_squares(pred, y, reduction="sum"):
-    """``sum_i (pred_i - y_i)**2``: the Gaussian negative log-likelihood with fixed variance.
+def mse_loss(input, target, reduction="mean"):
+    """Squared errors ``(input_i - target_i)**2``: the Gaussian negative log-likelihood
+    with a fixed variance.
 
-    For ``y ~ Normal(pred, sigma**2)`` with ``sigma`` fixed, minus the log
-    likelihood is ``sum_i (y_i - pred_i)**2 / (2 sigma**2)`` plus a constant:
-    the same minimizer as this loss (eq. 5.10).  ``reduction="sum"`` is the
-    book's least-squares loss; ``"mean"`` is the mean squared error.
+    For ``y ~ Normal(f, sigma**2)`` with ``sigma`` fixed, minus the log
+    likelihood is ``sum_i (y_i - f_i)**2 / (2 sigma**2)`` plus a constant: the
+    same minimizer as this loss (eq. 5.10).  ``reduction="sum"`` is the book's
+    least-squares loss (eq. 6.5); ``"mean"`` (the default) is the mean squared
+    error.
 
     >>> import minigrad as mg
-    >>> least_squares(mg.tensor([1.0, 3.0]), [0.0, 0.0], reduction="mean")
+    >>> mse_loss(mg.tensor([1.0, 3.0]), [0.0, 0.0])
     tensor(5.)
+    >>> mse_loss(mg.tensor([1.0, 3.0]), [0.0, 0.0], reduction="sum")
+    tensor(10.)
     """
-    pred = as_tensor(pred)
-    r = pred - _target(y, pred, "least_squares")
-    return _reduce(r * r, reduction, "least_squares")
+    input = as_tensor(input)
+    r = input - _target(target, input, "mse_loss")
+    return _reduce(r * r, reduction, "mse_loss")
 
 
-def binary_cross_entropy_with_logits(logits, y, reduction="sum"):
-    """Bernoulli negative log-likelihood of labels ``y`` in {0, 1} given logits ``z``.
+def binary_cross_entropy(input, target, reduction="mean"):
+    """Bernoulli negative log-likelihood of labels ``target`` in {0, 1} given
+    probabilities ``input``: ``-[y log p + (1 - y) log(1 - p)]`` per example (eq. 5.20).
+
+    The probabilities are clipped to ``[1e-12, 1 - 1e-12]`` so a confident
+    wrong prediction gives a large finite loss, not infinity.  Prefer
+    :func:`binary_cross_entropy_with_logits` when the activation is at hand:
+    it is exact where this one clips.
+
+    >>> import minigrad as mg
+    >>> round(binary_cross_entropy(mg.tensor([0.5, 0.5]), [0.0, 1.0]).item(), 4)
+    0.6931
+    """
+    where = "binary_cross_entropy"
+    p = F.clip(as_tensor(input), _EPS, 1.0 - _EPS)
+    y = _target(target, p, where)
+    return _reduce(-(y * F.log(p) + (1.0 - y) * F.log(1.0 - p)), reduction, where)
+
+
+def binary_cross_entropy_with_logits(input, target, reduction="mean"):
+    """Bernoulli negative log-likelihood of labels ``target`` in {0, 1} given logits ``input``.
 
     The model's output ``z`` (an *activation*, any real number) sets the
     Bernoulli probability ``lambda = sigmoid(z)``; minus the log likelihood
@@ -100,31 +133,32 @@ def binary_cross_entropy_with_logits(logits, y, reduction="sum"):
     >>> binary_cross_entropy_with_logits(z, [1.0, 0.0, 0.0], reduction="none").data.round(4)
     array([6.931e-01, 1.000e+03, 0.000e+00])
     """
-    z = as_tensor(logits)
-    y = _target(y, z, "binary_cross_entropy_with_logits")
-    return _reduce(F.softplus(z) - y * z, reduction, "binary_cross_entropy_with_logits")
+    where = "binary_cross_entropy_with_logits"
+    z = as_tensor(input)
+    y = _target(target, z, where)
+    return _reduce(F.softplus(z) - y * z, reduction, where)
 
 
-def softmax_cross_entropy(logits, labels, reduction="mean"):
-    """Categorical negative log-likelihood of integer ``labels`` given ``logits``.
+def cross_entropy(input, target, reduction="mean"):
+    """Categorical negative log-likelihood of integer class labels ``target`` given
+    logits ``input``.
 
-    ``logits`` has shape ``(N, K)``: one row of K activations per example;
+    ``input`` has shape ``(N, K)``: one row of K activations per example;
     ``softmax`` turns a row into the probabilities of the K classes, and the
     loss of an example is ``-log softmax(z)[label]`` (eq. 5.24), computed as
     ``logsumexp(z) - z[label]`` through ``log_softmax`` so large logits
-    neither overflow nor give ``log(0)``.  ``labels`` has shape ``(N,)`` and
-    holds integers in ``0 .. K-1``.  The default reduction is ``"mean"``, as
-    in PyTorch's ``cross_entropy``.
+    neither overflow nor give ``log(0)``.  ``target`` has shape ``(N,)`` and
+    holds integers in ``0 .. K-1``.
 
     >>> import minigrad as mg
     >>> z = mg.tensor([[2.0, 0.0, 0.0], [0.0, 1000.0, 0.0]], requires_grad=True)
-    >>> loss = softmax_cross_entropy(z, [0, 1], reduction="none")
+    >>> loss = cross_entropy(z, [0, 1], reduction="none")
     >>> loss.data.round(4).tolist()
     [0.2395, 0.0]
     """
-    z = as_tensor(logits)
-    labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
-    where = "softmax_cross_entropy"
+    z = as_tensor(input)
+    labels = np.asarray(unwrap(target))
+    where = "cross_entropy"
     if z.ndim != 2:
         raise ShapeError(f"{where}: logits must have shape (N, K) (N examples, K classes), "
                          f"got {z.shape}. For one example use logits.reshape(1, -1).")

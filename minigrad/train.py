@@ -9,7 +9,8 @@ infinite, which almost always means that the learning rate is too large.
 >>> import numpy as np, minigrad as mg
 >>> x = np.linspace(-1, 1, 32).reshape(-1, 1); y = 3 * x - 1
 >>> model = mg.nn.Linear(1, 1, rng=0)
->>> history = mg.fit(model, mg.losses.least_squares, (x, y), mg.optim.GD(model, lr=0.01),
+>>> loss_fn = lambda pred, y: mg.losses.mse_loss(pred, y, reduction="sum")
+>>> history = mg.fit(model, loss_fn, (x, y), mg.optim.GD(model, lr=0.01),
 ...                  epochs=50, batch_size=8, progress=False)
 >>> len(history.loss), len(history.epoch_loss)
 (200, 50)

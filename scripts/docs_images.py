@@ -8,6 +8,7 @@ The images are committed, so building the site does not need Graphviz;
 from pathlib import Path
 
 import minigrad as mg
+from minigrad.lab import plot
 
 IMG = Path(__file__).resolve().parent.parent / "docs" / "img"
 
@@ -38,29 +39,27 @@ GABOR_STARTS = ([-1.0, 10.0], [0.5, 20.0], [0.0, 14.0], [1.5, 25.0])
 
 def tutorial2():
     """The pictures of Tutorial 2 ("Fitting models"), the same runs as its doctests."""
-    from minigrad import plot
-
-    x, y = mg.datasets.linear_regression()
-    L = mg.models.make_loss(mg.models.linear, x, y)
-    run = mg.optim.minimize(L, [1.6, -0.5], optimizer="GD", steps=20,
-                            line_search=mg.optim.Bracketing())
+    x, y = mg.lab.datasets.linear_regression()
+    L = mg.lab.models.make_loss(mg.lab.models.linear, x, y)
+    run = mg.lab.minimize(L, [1.6, -0.5], optimizer="GD", steps=20,
+                          line_search=mg.optim.Bracketing())
     plot.loss_surface(L, (0.0, 2.0), (-1.0, 1.5), trajectories=run.trajectory.x,
                       labels=["GD with line search"], log=True, number_steps=[0],
                       title="Linear regression: loss surface",
                       path=IMG / "t2_linear_surface.png")
 
-    xg, yg = mg.datasets.gabor()
-    Lg = mg.models.make_loss(mg.models.gabor, xg, yg)
-    runs = [mg.optim.minimize(Lg, s, optimizer="GD", steps=2000, lr=0.002)
+    xg, yg = mg.lab.datasets.gabor()
+    Lg = mg.lab.models.make_loss(mg.lab.models.gabor, xg, yg)
+    runs = [mg.lab.minimize(Lg, s, optimizer="GD", steps=2000, lr=0.002)
             for s in GABOR_STARTS]
     plot.loss_surface(Lg, (-2.5, 2.5), (5.0, 28.0), trajectories=[r.trajectory.x for r in runs],
                       labels=[f"start {s}" for s in GABOR_STARTS], log=True,
                       title="Gabor model: one loss, several valleys",
                       path=IMG / "t2_gabor_surface.png")
 
-    bowl = {name: mg.optim.minimize(mg.datasets.bowl, [8.0, 1.0], optimizer=name, steps=150,
-                                    **kw) for name, kw in BOWL_RUNS.items()}
-    plot.loss_surface(mg.datasets.bowl, (-2.0, 9.0), (-1.5, 1.5),
+    bowl = {name: mg.lab.minimize(mg.lab.datasets.bowl, [8.0, 1.0], optimizer=name, steps=150,
+                                  **kw) for name, kw in BOWL_RUNS.items()}
+    plot.loss_surface(mg.lab.datasets.bowl, (-2.0, 9.0), (-1.5, 1.5),
                       trajectories=[r.trajectory.x for r in bowl.values()],
                       labels=list(bowl), log=True, title="A bowl 100 times steeper across",
                       path=IMG / "t2_bowl_surface.png")

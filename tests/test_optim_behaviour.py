@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad import optim
+from minigrad import lab, optim
 from minigrad.optim import schedules as S
 
 
@@ -68,19 +68,19 @@ ROSENBROCK = [
 @pytest.mark.parametrize("name,kw,steps", BOWL, ids=[f"{n}-{i}" for i, (n, _, _) in
                                                       enumerate(BOWL)])
 def test_converges_on_bowl(name, kw, steps):
-    res = optim.minimize(bowl, [0.0, 0.0], optimizer=name, steps=steps, **kw)
+    res = lab.minimize(bowl, [0.0, 0.0], optimizer=name, steps=steps, **kw)
     assert first_within(res, [1.0, -2.0], 1e-2) is not None
 
 
 @pytest.mark.parametrize("name,kw,steps", ROSENBROCK,
                          ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(ROSENBROCK)])
 def test_converges_on_rosenbrock(name, kw, steps):
-    res = optim.minimize(rosenbrock, [0.0, 0.0], optimizer=name, steps=steps, **kw)
+    res = lab.minimize(rosenbrock, [0.0, 0.0], optimizer=name, steps=steps, **kw)
     assert first_within(res, [1.0, 1.0], 1e-2) is not None
 
 
 def test_normalized_gd_bounces_around_the_minimum():
-    res = optim.minimize(bowl, [0.0, 0.0], optimizer="NormalizedGD", steps=250, lr=0.01)
+    res = lab.minimize(bowl, [0.0, 0.0], optimizer="NormalizedGD", steps=250, lr=0.01)
     tail = res.trajectory.x[-20:]
     # every step moves exactly lr along each coordinate: it never settles
     steps = np.abs(np.diff(tail, axis=0))
@@ -89,15 +89,15 @@ def test_normalized_gd_bounces_around_the_minimum():
 
 
 def test_normalized_gd_with_decaying_rate_on_rosenbrock():
-    res = optim.minimize(rosenbrock, [0.0, 0.0], optimizer="NormalizedGD", steps=3000,
+    res = lab.minimize(rosenbrock, [0.0, 0.0], optimizer="NormalizedGD", steps=3000,
                          lr=0.05, schedule=S.exponential(0.05, 0.998))
     assert res.loss < 0.01
 
 
 def test_line_search_gd_beats_fixed_step_on_rosenbrock():
-    fixed = optim.minimize(rosenbrock, [0.0, 0.0], optimizer="GD", steps=150, lr=0.002)
+    fixed = lab.minimize(rosenbrock, [0.0, 0.0], optimizer="GD", steps=150, lr=0.002)
     for search in (optim.Bracketing(), optim.GoldenSection(), optim.Backtracking()):
-        res = optim.minimize(rosenbrock, [0.0, 0.0], optimizer="GD", steps=150,
+        res = lab.minimize(rosenbrock, [0.0, 0.0], optimizer="GD", steps=150,
                              line_search=search)
         assert res.loss < 0.5 * fixed.loss
 
@@ -105,24 +105,24 @@ def test_line_search_gd_beats_fixed_step_on_rosenbrock():
 def test_adadelta_on_rosenbrock_is_slow_but_stable():
     # AdaDelta (PyTorch defaults, which it matches step for step) creeps along the
     # valley: after 1000 steps the loss has fallen but the minimum is far.
-    res = optim.minimize(rosenbrock, [0.0, 0.0], optimizer="Adadelta", steps=1000)
+    res = lab.minimize(rosenbrock, [0.0, 0.0], optimizer="Adadelta", steps=1000)
     assert res.loss < 1.0 and np.all(np.isfinite(res.trajectory.x))
 
 
 def test_newton_can_walk_to_a_maximum():
     def f(x):
         return (x ** 3 - 3 * x).sum()            # max at -1, min at +1
-    res = optim.minimize(f, [-0.5], optimizer="Newton", steps=20)
+    res = lab.minimize(f, [-0.5], optimizer="Newton", steps=20)
     np.testing.assert_allclose(res.x, [-1.0], atol=1e-12)
-    assert optim.classify_critical_point(f, res.x) == "maximum"
+    assert lab.classify_critical_point(f, res.x) == "maximum"
 
 
 def test_newton_can_walk_to_a_saddle():
     def f(x):
         return x[0] ** 2 - x[1] ** 2 + 0.1 * x[1] ** 4
-    res = optim.minimize(f, [0.3, 0.2], optimizer="Newton", steps=20)
+    res = lab.minimize(f, [0.3, 0.2], optimizer="Newton", steps=20)
     np.testing.assert_allclose(res.x, [0.0, 0.0], atol=1e-10)
-    assert optim.classify_critical_point(f, res.x) == "saddle"
+    assert lab.classify_critical_point(f, res.x) == "saddle"
 
 
 # ------------------------------------------------------------------ line search
@@ -250,7 +250,7 @@ def test_schedules_are_plottable_arrays():
 
 def test_scheduled_sets_lr_each_step_and_minimize_records_it():
     sched = S.step_decay(0.1, 0.5, every=2)
-    res = optim.minimize(bowl, [0.0, 0.0], optimizer="GD", steps=6, lr=1.0, schedule=sched)
+    res = lab.minimize(bowl, [0.0, 0.0], optimizer="GD", steps=6, lr=1.0, schedule=sched)
     np.testing.assert_allclose(res.trajectory.lr, [0.1, 0.1, 0.05, 0.05, 0.025, 0.025])
     phi = mg.tensor([0.0, 0.0], requires_grad=True)
     opt = S.Scheduled(optim.Adam(phi, lr=1.0), sched)
@@ -263,7 +263,7 @@ def test_scheduled_sets_lr_each_step_and_minimize_records_it():
 
 # --------------------------------------------------------------------- minimize
 def test_minimize_trajectory_shapes_and_contents():
-    res = optim.minimize(rosenbrock, [-1.0, 1.0], optimizer="Adam", steps=30, lr=0.05)
+    res = lab.minimize(rosenbrock, [-1.0, 1.0], optimizer="Adam", steps=30, lr=0.05)
     tr = res.trajectory
     assert tr.x.shape == (31, 2) and tr.loss.shape == (31,) and tr.grad_norm.shape == (31,)
     assert tr.lr.shape == (30,) and np.all(tr.lr == 0.05)
@@ -277,7 +277,7 @@ def test_minimize_trajectory_shapes_and_contents():
 
 
 def test_minimize_records_every_line_search_probe():
-    res = optim.minimize(bowl, [0.0, 0.0], optimizer=optim.GD, steps=5,
+    res = lab.minimize(bowl, [0.0, 0.0], optimizer=optim.GD, steps=5,
                          line_search=optim.Bracketing(max_dist=0.2))
     tr = res.trajectory
     k = tr.probe_loss.size
@@ -290,19 +290,19 @@ def test_minimize_records_every_line_search_probe():
 
 
 def test_minimize_names_tol_and_errors():
-    res = optim.minimize(bowl, [0.0, 0.0], optimizer="newton", steps=10, tol=1e-9)
+    res = lab.minimize(bowl, [0.0, 0.0], optimizer="newton", steps=10, tol=1e-9)
     assert res.trajectory.steps == 1 and res.trajectory.x.shape == (2, 2)
-    assert optim.optimizer_class("rmsprop") is optim.RMSprop
+    assert lab.optimizer_class("rmsprop") is optim.RMSprop
     with pytest.raises(ValueError, match="unknown optimizer"):
-        optim.minimize(bowl, [0.0, 0.0], optimizer="adamax")
+        lab.minimize(bowl, [0.0, 0.0], optimizer="adamax")
     with pytest.raises(TypeError):
-        optim.optimizer_class(42)
+        lab.optimizer_class(42)
 
 
 # ----------------------------------------------------------------------- search
 def test_grid_search_sorted_table():
-    run = optim.objective(bowl, [0.0, 0.0], "Momentum", steps=30)
-    table = optim.grid_search(run, {"lr": [0.001, 0.01, 0.05], "beta": [0.0, 0.9]})
+    run = lab.objective(bowl, [0.0, 0.0], "Momentum", steps=30)
+    table = lab.grid_search(run, {"lr": [0.001, 0.01, 0.05], "beta": [0.0, 0.9]})
     assert len(table) == 6
     assert {(r.params["lr"], r.params["beta"]) for r in table} == {
         (lr, b) for lr in (0.001, 0.01, 0.05) for b in (0.0, 0.9)}
@@ -317,40 +317,40 @@ def test_grid_search_sorted_table():
 
 
 def test_random_search_is_seeded_and_diverged_runs_sort_last():
-    space = {"lr": optim.log_uniform(1e-3, 1.0), "beta": [0.5, 0.9], "eps": (0.0, 1.0)}
-    run = optim.objective(bowl, [0.0, 0.0], "Momentum", steps=20)
+    space = {"lr": lab.log_uniform(1e-3, 1.0), "beta": [0.5, 0.9], "eps": (0.0, 1.0)}
+    run = lab.objective(bowl, [0.0, 0.0], "Momentum", steps=20)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        a = optim.random_search(run, {"lr": space["lr"], "beta": space["beta"]}, trials=8,
+        a = lab.random_search(run, {"lr": space["lr"], "beta": space["beta"]}, trials=8,
                                 seed=3)
-        b = optim.random_search(run, {"lr": space["lr"], "beta": space["beta"]}, trials=8,
+        b = lab.random_search(run, {"lr": space["lr"], "beta": space["beta"]}, trials=8,
                                 seed=3)
     assert [r.params for r in a] == [r.params for r in b]
     assert all(1e-3 <= r.params["lr"] <= 1.0 for r in a)
-    blown = optim.grid_search(lambda lr: {"loss": float("nan") if lr > 1 else lr},
+    blown = lab.grid_search(lambda lr: {"loss": float("nan") if lr > 1 else lr},
                               {"lr": [5.0, 0.3, 0.1]})
     assert [r.params["lr"] for r in blown.sort()] == [0.1, 0.3, 5.0]
 
 
 # -------------------------------------------------------------------- curvature
 def test_classify_minimum_maximum_saddle_degenerate():
-    assert optim.classify_critical_point(bowl, [1.0, -2.0]) == "minimum"
-    assert optim.classify_critical_point(lambda x: -bowl(x), [1.0, -2.0]) == "maximum"
-    assert optim.classify_critical_point(lambda x: x[0] * x[1], [0.0, 0.0]) == "saddle"
-    assert optim.classify_critical_point(
+    assert lab.classify_critical_point(bowl, [1.0, -2.0]) == "minimum"
+    assert lab.classify_critical_point(lambda x: -bowl(x), [1.0, -2.0]) == "maximum"
+    assert lab.classify_critical_point(lambda x: x[0] * x[1], [0.0, 0.0]) == "saddle"
+    assert lab.classify_critical_point(
         lambda x: x[0] ** 4 + x[1] ** 2, [0.0, 0.0]) == "degenerate"
-    assert optim.classify_critical_point(rosenbrock, [1.0, 1.0]) == "minimum"
-    np.testing.assert_allclose(optim.hessian_eigenvalues(bowl, [0.0, 0.0]), [2.0, 20.0])
+    assert lab.classify_critical_point(rosenbrock, [1.0, 1.0]) == "minimum"
+    np.testing.assert_allclose(lab.hessian_eigenvalues(bowl, [0.0, 0.0]), [2.0, 20.0])
     with pytest.raises(ValueError, match="not a critical point"):
-        optim.classify_critical_point(bowl, [0.0, 0.0])
+        lab.classify_critical_point(bowl, [0.0, 0.0])
 
 
 def test_convexity_by_sampling():
-    assert optim.check_convexity(bowl, [-3, -3], [3, 3], samples=30)
-    report = optim.check_convexity(rosenbrock, [-2, -1], [2, 3], samples=50, seed=1)
+    assert lab.check_convexity(bowl, [-3, -3], [3, 3], samples=30)
+    report = lab.check_convexity(rosenbrock, [-2, -1], [2, 3], samples=50, seed=1)
     assert not report and report.min_eigenvalue < 0
     assert np.all(report.worst_point >= [-2, -1]) and "NOT convex" in repr(report)
-    again = optim.check_convexity(rosenbrock, [-2, -1], [2, 3], samples=50, seed=1)
+    again = lab.check_convexity(rosenbrock, [-2, -1], [2, 3], samples=50, seed=1)
     np.testing.assert_array_equal(report.worst_point, again.worst_point)
 
 

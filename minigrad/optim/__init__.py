@@ -29,14 +29,6 @@ from .adaptive import (
     rmsprop_torch_update,
     rmsprop_update,
 )
-from .curvature import (
-    ConvexityReport,
-    check_convexity,
-    classify_critical_point,
-    classify_eigenvalues,
-    hessian_eigenvalues,
-    hessian_matrix,
-)
 from .gd import (
     GD,
     SGD,
@@ -59,11 +51,9 @@ from .linesearch import (
     bracketing_search,
     golden_section_search,
 )
-from .minimize import MinimizeResult, Trajectory, minimize, optimizer_class
 from .newton import Newton, hessian_of_loss, newton_update
 from .optimizer import ClosureRequired, Optimizer
 from .schedules import Scheduled
-from .search import LogUniform, Record, Results, grid_search, log_uniform, objective, random_search
 
 #: Every optimizer class by name (``minimize(..., optimizer="adam")`` looks here).
 OPTIMIZERS = {cls.__name__: cls for cls in (
@@ -81,9 +71,4 @@ __all__ = [
     "Bracketing", "GoldenSection", "Backtracking", "LineSearchResult",
     "bracketing_search", "golden_section_search", "backtracking_search",
     "schedules", "Scheduled",
-    "minimize", "MinimizeResult", "Trajectory", "optimizer_class",
-    "grid_search", "random_search", "objective", "log_uniform", "LogUniform", "Record",
-    "Results",
-    "hessian_matrix", "hessian_eigenvalues", "classify_eigenvalues",
-    "classify_critical_point", "check_convexity", "ConvexityReport",
 ]

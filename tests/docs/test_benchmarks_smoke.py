@@ -105,7 +105,7 @@ def test_gabor_batches_same_order_without_replacement(optim_bench):
     again = optim_bench.gabor_batches(steps=12)
     assert all(np.array_equal(a[0], b[0]) for a, b in zip(batches, again))
     assert [len(xb) for xb, _ in batches[:6]] == [5, 5, 5, 5, 5, 3]
-    x, _ = optim_bench.mg.datasets.gabor()
+    x, _ = optim_bench.mg.lab.datasets.gabor()
     np.testing.assert_array_equal(np.sort(np.concatenate([xb for xb, _ in batches[:6]])),
                                   np.sort(x))                      # one epoch: each once
 
@@ -114,7 +114,8 @@ def test_gabor_analytic_gradient_matches_minigrad(optim_bench):
     mg = optim_bench.mg
     xb, yb = optim_bench.gabor_batches(steps=1)[0]
     phi = np.array([0.7, 11.0])
-    expected = mg.grad(lambda p: mg.models.least_squares(mg.models.gabor(xb, p), yb))(phi)
+    expected = mg.grad(lambda p: mg.losses.mse_loss(mg.lab.models.gabor(xb, p), yb,
+                                                    reduction="sum"))(phi)
     np.testing.assert_allclose(optim_bench.gabor_numpy_grad(phi, xb, yb), expected,
                                rtol=1e-12, atol=1e-12)
 

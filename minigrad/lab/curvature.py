@@ -1,5 +1,8 @@
 """Curvature: the Hessian's eigenvalues (eq. 6.19), critical points, convexity.
 
+The Hessian itself comes from :func:`minigrad.hessian` (double backward
+through the engine); this module only reads its eigenvalues.
+
 At a point where the gradient vanishes, the signs of the Hessian's
 eigenvalues say what the point is: all positive, a minimum; all negative, a
 maximum; both signs, a saddle.  A zero eigenvalue leaves the question open
@@ -15,13 +18,8 @@ import numpy as np
 
 from ..transforms import grad, hessian
 
-
-def hessian_matrix(f, x):
-    """The (symmetrized) dense Hessian of a scalar ``f`` at ``x``, of shape ``(n, n)``
-    where ``n = x.size`` (double backward through the engine)."""
-    x = np.asarray(x, dtype=np.float64)
-    H = np.asarray(hessian(f)(x)).reshape(x.size, x.size)
-    return (H + H.T) / 2
+__all__ = ["hessian_eigenvalues", "classify_eigenvalues", "classify_critical_point",
+           "check_convexity", "ConvexityReport"]
 
 
 def hessian_eigenvalues(f, x):
@@ -31,7 +29,9 @@ def hessian_eigenvalues(f, x):
     >>> hessian_eigenvalues(lambda x: x[0] ** 2 - 3 * x[1] ** 2, np.zeros(2))
     array([-6.,  2.])
     """
-    return np.linalg.eigvalsh(hessian_matrix(f, x))
+    x = np.asarray(x, dtype=np.float64)
+    H = np.asarray(hessian(f)(x)).reshape(x.size, x.size)
+    return np.linalg.eigvalsh((H + H.T) / 2)    # symmetrize away rounding differences
 
 
 def classify_eigenvalues(eigenvalues, tol=1e-8):
@@ -68,7 +68,7 @@ def classify_critical_point(f, x, tol=1e-8, grad_tol=1e-6):
             raise ValueError(
                 f"classify_critical_point: the gradient at x={x} has norm {g_norm:.3g} > "
                 f"grad_tol={grad_tol}, so x is not a critical point. Find one first "
-                f"(e.g. mg.optim.minimize(..., optimizer='Newton')) or raise grad_tol.")
+                f"(e.g. mg.lab.minimize(..., optimizer='Newton')) or raise grad_tol.")
     return classify_eigenvalues(hessian_eigenvalues(f, x), tol)
 
 

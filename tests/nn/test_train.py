@@ -12,6 +12,11 @@ import minigrad as mg
 from minigrad import losses, nn
 
 
+def sse(out, target):
+    """The sum of squared errors (the book's least squares, eq. 6.5)."""
+    return losses.mse_loss(out, target, reduction="sum")
+
+
 def toy_regression(n=40, seed=0):
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1, 1, size=(n, 2))
@@ -23,7 +28,7 @@ def test_fit_decreases_the_loss_and_records_history():
     x, y = toy_regression()
     model = nn.Linear(2, 1, rng=0)
     opt = mg.optim.GD(model, lr=0.1)
-    history = mg.fit(model, lambda out, t: losses.least_squares(out, t, reduction="mean"),
+    history = mg.fit(model, losses.mse_loss,
                      (x, y), opt, epochs=30, batch_size=8, progress=False)
     assert len(history.loss) == len(history.lr) == 30 * 5 == history.steps
     assert len(history.epoch_loss) == 30 == history.epochs
@@ -39,18 +44,18 @@ def test_fit_decreases_the_loss_and_records_history():
 def test_full_batch_by_default_and_last_partial_batch():
     x, y = toy_regression(n=10)
     model = nn.Linear(2, 1, rng=0)
-    h = mg.fit(model, losses.least_squares, (x, y), mg.optim.GD(model, lr=0.01),
+    h = mg.fit(model, sse, (x, y), mg.optim.GD(model, lr=0.01),
                epochs=3, progress=False)
     assert h.steps == 3
-    h = mg.fit(model, losses.least_squares, (x, y), mg.optim.GD(model, lr=0.01),
+    h = mg.fit(model, sse, (x, y), mg.optim.GD(model, lr=0.01),
                epochs=2, batch_size=4, progress=False)
     assert h.steps == 2 * 3            # 4 + 4 + 2
 
 
 def test_fit_classifier_on_moons_with_adam():
-    x, labels = mg.datasets.make_moons(100, noise=0.1, seed=0)
+    x, labels = mg.lab.datasets.make_moons(100, noise=0.1, seed=0)
     model = nn.MLP([2, 16, 16, 2], seed=0)
-    h = mg.fit(model, losses.softmax_cross_entropy, (x, labels), mg.optim.Adam(model, lr=0.02),
+    h = mg.fit(model, losses.cross_entropy, (x, labels), mg.optim.Adam(model, lr=0.02),
                epochs=40, batch_size=25, progress=False, seed=1)
     accuracy = np.mean(model(x).data.argmax(axis=1) == labels)
     assert h.epoch_loss[-1] < 0.3 * h.epoch_loss[0]
@@ -61,14 +66,14 @@ def test_schedule_sets_the_learning_rate_of_each_step():
     x, y = toy_regression(n=16)
     model = nn.Linear(2, 1, rng=0)
     opt = mg.optim.GD(model, lr=1.0)
-    h = mg.fit(model, losses.least_squares, (x, y), opt, epochs=3, batch_size=8,
+    h = mg.fit(model, sse, (x, y), opt, epochs=3, batch_size=8,
                schedule=lambda step: 0.01 / (1 + step), progress=False)
     np.testing.assert_allclose(h.lr, [0.01 / (1 + s) for s in range(6)])
     assert opt.lr == pytest.approx(0.01 / 6)
     # a schedule object from mg.optim.schedules works the same way
     schedule = mg.optim.schedules.step_decay(0.01, 0.5, 2) if hasattr(
         mg.optim.schedules, "step_decay") else (lambda step: 0.01 * 0.5 ** (step // 2))
-    h = mg.fit(model, losses.least_squares, (x, y), opt, epochs=2, batch_size=8,
+    h = mg.fit(model, sse, (x, y), opt, epochs=2, batch_size=8,
                schedule=schedule, progress=False)
     np.testing.assert_allclose(h.lr, [schedule(s) for s in range(4)])
 
@@ -78,7 +83,7 @@ def test_nan_loss_stops_early_with_a_message_naming_the_step():
     model = nn.MLP([2, 8, 1], seed=0)
     opt = mg.optim.GD(model, lr=10.0)           # far too large: the iterates diverge
     with pytest.warns(RuntimeWarning, match=r"at step \d+ .*smaller learning rate") as rec:
-        h = mg.fit(model, losses.least_squares, (x, y), opt, epochs=200, batch_size=8,
+        h = mg.fit(model, sse, (x, y), opt, epochs=200, batch_size=8,
                    progress=False)
     message = str(rec[0].message)
     assert h.stopped == message
@@ -96,7 +101,7 @@ def test_nan_in_the_data_stops_at_step_zero():
     x[3, 0] = np.nan
     model = nn.Linear(2, 1, rng=0)
     with pytest.warns(RuntimeWarning, match="at step 0 .*check the data"):
-        h = mg.fit(model, losses.least_squares, (x, y), mg.optim.GD(model, lr=0.1),
+        h = mg.fit(model, sse, (x, y), mg.optim.GD(model, lr=0.1),
                    epochs=5, progress=False)
     assert h.stop_step == 0 and h.epochs == 0
 
@@ -106,7 +111,7 @@ def test_plain_progress_prints_one_line_per_epoch(capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
     x, y = toy_regression(n=8)
     model = nn.Linear(2, 1, rng=0)
-    mg.fit(model, losses.least_squares, (x, y), mg.optim.GD(model, lr=0.01), epochs=3)
+    mg.fit(model, sse, (x, y), mg.optim.GD(model, lr=0.01), epochs=3)
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 3
     assert lines[0].startswith("epoch 1/3  loss ") and "lr 0.01" in lines[0]
@@ -134,7 +139,7 @@ def test_tqdm_bar_is_used_when_installed(monkeypatch):
     monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
     x, y = toy_regression(n=8)
     model = nn.Linear(2, 1, rng=0)
-    mg.fit(model, losses.least_squares, (x, y), mg.optim.GD(model, lr=0.01), epochs=2)
+    mg.fit(model, sse, (x, y), mg.optim.GD(model, lr=0.01), epochs=2)
     assert calls[0] == ("init", 2) and calls[-1] == ("close",)
     assert [c for c in calls if c[0] == "update"] == [("update", 1)] * 2
 
@@ -163,7 +168,7 @@ def test_closure_optimizers_get_a_closure():
     x, y = toy_regression(n=16)
     model = nn.Linear(2, 1, rng=0)
     opt = ClosureGD(model.parameters())
-    h = mg.fit(model, losses.least_squares, (x, y), opt, epochs=20, progress=False)
+    h = mg.fit(model, sse, (x, y), opt, epochs=20, progress=False)
     assert opt.calls == 20 and h.loss[-1] < h.loss[0]
 
 
@@ -172,7 +177,7 @@ def test_bad_arguments_explain():
     opt = mg.optim.GD(model, lr=0.1)
     x, y = toy_regression(n=8)
     with pytest.raises(TypeError, match="pair \\(x, y\\)"):
-        mg.fit(model, losses.least_squares, x, opt, epochs=1, progress=False)
+        mg.fit(model, sse, x, opt, epochs=1, progress=False)
     with pytest.raises(ValueError, match="one number"):
-        mg.fit(model, lambda o, t: losses.least_squares(o, t, reduction="none"), (x, y),
+        mg.fit(model, lambda o, t: losses.mse_loss(o, t, reduction="none"), (x, y),
                opt, epochs=1, progress=False)

@@ -2,13 +2,13 @@
 
 An *objective* is any function of keyword hyperparameters that returns a loss
 (a number) or a dict of metrics containing ``"loss"``.  :func:`objective`
-builds one that runs :func:`~minigrad.optim.minimize`; for a model, write
+builds one that runs :func:`~minigrad.lab.minimize`; for a model, write
 your own training function.
 
 >>> import numpy as np, minigrad as mg
 >>> bowl = lambda x: (x[0] ** 2 + 10 * x[1] ** 2)
->>> run = mg.optim.objective(bowl, [1.0, 1.0], "GD", steps=20)
->>> table = mg.optim.grid_search(run, {"lr": [0.001, 0.01, 0.05]})
+>>> run = mg.lab.objective(bowl, [1.0, 1.0], "GD", steps=20)
+>>> table = mg.lab.grid_search(run, {"lr": [0.001, 0.01, 0.05]})
 >>> [r.params["lr"] for r in table.sort(by="loss")]
 [0.05, 0.01, 0.001]
 """
@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .minimize import minimize
+
+__all__ = ["grid_search", "random_search", "objective", "log_uniform", "LogUniform", "Record",
+           "Results"]
 
 
 @dataclass

@@ -10,9 +10,7 @@ import sys
 
 import pytest
 
-pytest.importorskip("matplotlib")
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 EXAMPLES = {
     "mlp_classifier": ["moons.png", "spirals.png"],

@@ -1,4 +1,5 @@
-"""The models of chapter 6 as plain minigrad functions ``f(x, phi)``, and their losses.
+"""The models of chapter 6 as plain minigrad functions ``f(x, phi)``, and their losses
+as functions of ``phi``.
 
 Each model is a composition of minigrad operations, so its gradient (and
 Hessian) comes from the engine: there is no derivative code here.
@@ -9,33 +10,30 @@ Hessian) comes from the engine: there is no derivative code here.
 * :func:`logistic`: ``sig(phi0 + phi1 x)``, the probability of class 1 (eq. 6.21);
 * :func:`shallow_network`: ``phi0 + sum_d phi_d a(theta_d0 + theta_d1 x)`` (eq. 3.1).
 
-Losses follow the chapter's *sum* convention (eq. 6.5): the least-squares
-loss is the sum of the squared errors, not their mean.  They sum over the
-last axis, so a model evaluated with extra leading axes on ``phi`` (a grid of
-parameter values, for a picture of the loss surface) gives a grid of losses.
+The losses themselves live in :mod:`minigrad.losses`; :func:`make_loss` ties a
+model, the data and a loss into ``L(phi)``, following the chapter's *sum*
+convention (eq. 6.5): the least-squares loss is the sum of the squared
+errors, not their mean.
 
 >>> import numpy as np, minigrad as mg
->>> x, y = mg.datasets.linear_regression()
->>> L = mg.models.make_loss(mg.models.linear, x, y)
+>>> x, y = mg.lab.datasets.linear_regression()
+>>> L = mg.lab.models.make_loss(mg.lab.models.linear, x, y)
 >>> mg.grad(L)(np.array([0.0, 0.0])).shape
 (2,)
 """
 
 from __future__ import annotations
 
-from . import functional as F
-from .tensor import as_tensor
+import numpy as np
+
+from .. import functional as F
+from ..losses import mse_loss
+from ..tensor import Tensor, as_tensor
 
 __all__ = ["linear", "gabor", "logistic", "logistic_logits", "shallow_network",
-           "least_squares", "binary_cross_entropy", "binary_cross_entropy_with_logits",
            "make_loss", "GABOR_A"]
 
 GABOR_A = 32.0   # envelope constant of eq. 6.8 (the lecture slides use 8.0)
-
-
-def _coords(phi):
-    """``phi[0], phi[1], ...`` of a tensor whose first axis holds the parameters."""
-    return as_tensor(phi)
 
 
 # -------------------------------------------------------------------- models
@@ -48,7 +46,7 @@ def linear(x, phi):
     >>> linear(mg.tensor([0.0, 2.0]), mg.tensor([1.0, 0.5]))
     tensor([1., 2.])
     """
-    phi = _coords(phi)
+    phi = as_tensor(phi)
     return phi[0] + phi[1] * x
 
 
@@ -63,7 +61,7 @@ def gabor(x, phi, a=GABOR_A):
     >>> gabor(mg.tensor([0.0]), mg.tensor([0.0, 16.6]))
     tensor([0.])
     """
-    phi = _coords(phi)
+    phi = as_tensor(phi)
     z = phi[0] + phi[1] * (0.06 * x)    # scale the data, not phi1: one node fewer
     return F.sin(z) * F.exp(z * z * (-1.0 / a))   # one node for -z²/a, not two
 
@@ -75,13 +73,13 @@ def logistic(x, phi):
     >>> logistic(mg.tensor([0.0]), mg.tensor([0.0, 3.0]))
     tensor([0.5])
     """
-    phi = _coords(phi)
+    phi = as_tensor(phi)
     return F.sigmoid(phi[0] + phi[1] * x)
 
 
 def logistic_logits(x, phi):
     """The activation ``phi0 + phi1 * x`` of logistic regression, before the sigmoid."""
-    phi = _coords(phi)
+    phi = as_tensor(phi)
     return phi[0] + phi[1] * x
 
 
@@ -111,62 +109,43 @@ def shallow_network(x, phi, theta, activation=F.relu):
     return phi[0] + (hidden * phi[1:]).sum(axis=-1)
 
 
-# -------------------------------------------------------------------- losses
-def least_squares(pred, y):
-    """Sum of squared errors over the last axis, ``sum_i (pred_i - y_i)**2`` (eq. 6.5).
+# ---------------------------------------------------------- model to loss
+def make_loss(model, x, y, loss=mse_loss, **model_kwargs):
+    """The loss as a function of the parameters alone: ``L(phi) = sum_i l(model(x_i, phi), y_i)``.
 
-    >>> import minigrad as mg
-    >>> least_squares(mg.tensor([1.0, 2.0]), mg.tensor([0.0, 0.0]))
-    tensor(5.)
-    """
-    r = as_tensor(pred) - y
-    return (r * r).sum(axis=-1)
-
-
-def binary_cross_entropy(prob, y, eps=1e-12):
-    """``-sum_i [y_i log p_i + (1 - y_i) log(1 - p_i)]`` over the last axis.
-
-    The probabilities are clipped to [eps, 1 - eps] so a confident wrong
-    prediction gives a large finite loss, not infinity.  Prefer
-    :func:`binary_cross_entropy_with_logits` when the activation is at hand.
-
-    >>> import minigrad as mg
-    >>> round(binary_cross_entropy(mg.tensor([0.5, 0.5]), mg.tensor([0.0, 1.0])).item(), 4)
-    1.3863
-    """
-    p = F.clip(as_tensor(prob), eps, 1.0 - eps)
-    return -(y * F.log(p) + (1.0 - y) * F.log(1.0 - p)).sum(axis=-1)
-
-
-def binary_cross_entropy_with_logits(z, y):
-    """Binary cross-entropy of ``sig(z)``, computed stably from the activation ``z``.
-
-    Uses ``-log sig(z) = softplus(-z)`` with :func:`minigrad.softplus`, so
-    large ``|z|`` neither overflows nor takes the log of zero, and the gradient is
-    ``sig(z) - y`` everywhere, including at ``z = 0``.
-
-    >>> import minigrad as mg
-    >>> round(binary_cross_entropy_with_logits(mg.tensor([0.0, 0.0]),
-    ...                                        mg.tensor([0.0, 1.0])).item(), 4)
-    1.3863
-    """
-    z = as_tensor(z)
-    return (F.softplus(z) - y * z).sum(axis=-1)
-
-
-def make_loss(model, x, y, loss=least_squares, **model_kwargs):
-    """The loss as a function of the parameters alone: ``L(phi) = loss(model(x, phi), y)``.
-
-    This is the form an optimizer's ``minimize`` and ``mg.grad`` / ``mg.hessian``
-    take.  Extra keyword arguments go to the model (e.g. ``a=`` for the Gabor model).
+    ``loss`` is a loss of :mod:`minigrad.losses` (least squares by default,
+    :func:`~minigrad.losses.binary_cross_entropy` for the logistic model); its
+    per-example values are *summed* over the data, the book's convention
+    (eq. 6.5), not averaged.  The sum runs over the last axis, so ``phi`` with
+    extra axes (a grid of parameter values, ``P[..., None]``) gives a grid of
+    losses for a picture.  ``L`` is the form ``mg.lab.minimize``, ``mg.grad`` and
+    ``mg.hessian`` take.  Extra keyword arguments go to the model (e.g. ``a=``
+    for the Gabor model).
 
     >>> import numpy as np, minigrad as mg
-    >>> x, y = mg.datasets.gabor()
+    >>> x, y = mg.lab.datasets.gabor()
     >>> L = make_loss(gabor, x, y)
     >>> mg.hessian(L)(np.array([0.0, 16.6])).shape
     (2, 2)
+    >>> P = np.array([[0.0, 1.0, 2.0], [16.6, 16.6, 16.6]])    # three phi, one per column
+    >>> L(P[..., None]).shape                                   # one loss each
+    (3,)
     """
     def L(phi):
-        return loss(model(x, phi, **model_kwargs), y)
+        pred = as_tensor(model(x, phi, **model_kwargs))
+        return loss(pred, _over_grid(y, pred.shape), reduction="none").sum(axis=-1)
     L.__name__ = f"{loss.__name__}_{getattr(model, '__name__', 'model')}"
     return L
+
+
+def _over_grid(y, shape):
+    """The targets repeated over the leading (grid) axes of a prediction of ``shape``.
+
+    Only a repetition along new leading axes is made; any other mismatch is
+    passed on unchanged, so that the loss names it (a ``(N, 1)`` target against
+    ``(N,)`` predictions must not broadcast to ``(N, N)``).
+    """
+    y_shape = y.shape if isinstance(y, Tensor) else np.shape(y)
+    if y_shape == shape or y_shape != shape[len(shape) - len(y_shape):]:
+        return y
+    return F.broadcast_to(y, shape) if isinstance(y, Tensor) else np.broadcast_to(y, shape)

@@ -1,9 +1,10 @@
 """Pictures of optimization: loss surfaces with trajectories, loss curves, schedules,
 line-search probes and model fits (the ideas of figures 6.1, 6.4-6.5, 6.7, 6.9-6.10).
 
-Needs matplotlib (``pip install minigrad[plot]``); it is imported when a
-function here is first called, so ``import minigrad`` never needs it.  This
-module is not imported by ``import minigrad``: write ``import minigrad.plot``.
+Needs matplotlib (``pip install minigrad[plot]``).  This module is the only
+one that imports it, and neither ``import minigrad`` nor ``minigrad.lab``
+imports this module, so minigrad works without matplotlib: write
+``import minigrad.lab.plot`` (or ``from minigrad.lab import plot``) to use it.
 
 Figures are made with matplotlib's object interface on the Agg canvas (no
 pyplot, no window, no global backend switch), so they work on servers and in
@@ -11,9 +12,9 @@ tests.  Every function returns the ``matplotlib.figure.Figure``; give
 ``path=`` to also save it as PNG (parent folders are created), or ``ax=`` to
 draw into an axes of a figure of your own.
 
->>> import numpy as np, minigrad as mg, minigrad.plot
->>> fig = mg.plot.loss_surface(mg.datasets.bowl, (-3, 3), (-1, 1), vectorized=True,
-...                            trajectories=[np.array([[-3.0, 1.0], [-2.0, -0.5], [0.0, 0.0]])])
+>>> import numpy as np, minigrad as mg, minigrad.lab.plot
+>>> fig = mg.lab.plot.loss_surface(mg.lab.datasets.bowl, (-3, 3), (-1, 1), vectorized=True,
+...                                trajectories=[np.array([[-3.0, 1.0], [-2.0, -0.5], [0.0, 0.0]])])
 >>> type(fig).__name__
 'Figure'
 """
@@ -24,8 +25,17 @@ import os
 
 import numpy as np
 
-from .autograd import no_grad
-from .tensor import Tensor
+from ..autograd import no_grad
+from ..tensor import unwrap
+
+try:
+    from matplotlib import colormaps
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+except ImportError as e:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "minigrad.lab.plot needs matplotlib, which is not installed. Install the plot "
+        "extra: pip install 'minigrad[plot]' (or pip install matplotlib).") from e
 
 __all__ = ["figure", "save", "evaluate_grid", "loss_surface", "loss_curves",
            "schedule_curves", "line_search_probes", "data_fit", "TRAJECTORY_COLORS",
@@ -40,21 +50,8 @@ POINT_STYLES = [("o", "#c8c8c8"), ("o", "#00ffff"), ("X", "#1040ff"), ("D", "#ff
                 ("s", "#ffffff")]
 
 
-def _matplotlib():
-    try:
-        import matplotlib  # noqa: F401
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "minigrad.plot needs matplotlib, which is not installed. Install the plot "
-            "extra: pip install 'minigrad[plot]' (or pip install matplotlib).") from e
-    return Figure, FigureCanvasAgg
-
-
 def figure(nrows=1, ncols=1, size=(6.0, 4.5), **subplot_kw):
     """A new Figure on the Agg canvas and its axes (an array when there are several)."""
-    Figure, FigureCanvasAgg = _matplotlib()
     fig = Figure(figsize=size, layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(nrows, ncols, squeeze=True, **subplot_kw)
@@ -86,13 +83,8 @@ def _finish(fig, path, dpi=100):
 _LINE_COLORS = ["C0", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9"]
 
 
-def _colormap(name):
-    from matplotlib import colormaps
-    return colormaps[name]
-
-
 def _value(out):
-    return out.data if isinstance(out, Tensor) else np.asarray(out, dtype=np.float64)
+    return np.asarray(unwrap(out), dtype=np.float64)
 
 
 def evaluate_grid(f, p0_range, p1_range, resolution=120, vectorized=False):
@@ -101,8 +93,9 @@ def evaluate_grid(f, p0_range, p1_range, resolution=120, vectorized=False):
     Returns ``(P0, P1, Z)`` (each of shape ``(resolution, resolution)``, rows
     running over phi1).  With ``vectorized=True``, ``f`` is called once with
     ``phi`` of shape ``(2, H, W)`` and must return shape ``(H, W)`` (the
-    ``mg.datasets`` functions and the ``mg.models`` losses with ``phi[..., None]``
-    do); otherwise it is called once per grid point with ``phi`` of shape ``(2,)``.
+    ``mg.lab.datasets`` functions and the ``mg.lab.models.make_loss`` losses with
+    ``phi[..., None]`` do); otherwise it is called once per grid point with ``phi``
+    of shape ``(2,)``.
     """
     p0 = np.linspace(p0_range[0], p0_range[1], resolution)
     p1 = np.linspace(p1_range[0], p1_range[1], resolution)
@@ -293,7 +286,7 @@ def data_fit(x, y, models=None, *, x_range=None, progression=False, title="Data 
             ys = _value(m(xs))
             if progression:
                 shade = 0.3 + 0.7 * k / max(len(items) - 1, 1)     # light first, dark last
-                ax.plot(xs, ys, color=_colormap("Blues")(shade), lw=1.2 + shade, label=label)
+                ax.plot(xs, ys, color=colormaps["Blues"](shade), lw=1.2 + shade, label=label)
             else:
                 ax.plot(xs, ys, lw=1.8, label=label, color=_LINE_COLORS[k % len(_LINE_COLORS)])
     ax.plot(x, np.asarray(y), "o", color="C1", mec="k", ms=6, label=scatter_label, zorder=3)

@@ -120,16 +120,16 @@ def test_Batches_accepts_a_shared_generator():
 
 def test_sgd_loop_with_any_optimizer_style_update():
     # eq. 6.10 by hand: each step uses the gradient summed over one batch only
-    x, y = mg.datasets.linear_regression()
+    x, y = mg.lab.datasets.linear_regression()
     phi = mg.tensor([0.0, 0.0], requires_grad=True)
     rng = np.random.default_rng(0)
-    first = mg.models.least_squares(mg.models.linear(x, phi), y).item()
+    first = mg.losses.mse_loss(mg.lab.models.linear(x, phi), y, reduction="sum").item()
     for _epoch in range(200):
         for xb, yb in batches((x, y), 4, rng=rng):
             phi.grad = None
-            mg.models.least_squares(mg.models.linear(xb, phi), yb).backward()
+            mg.losses.mse_loss(mg.lab.models.linear(xb, phi), yb, reduction="sum").backward()
             phi.data = phi.data - 0.05 * phi.grad
-    last = mg.models.least_squares(mg.models.linear(x, phi), y).item()
+    last = mg.losses.mse_loss(mg.lab.models.linear(x, phi), y, reduction="sum").item()
     exact = np.linalg.lstsq(np.stack([np.ones_like(x), x], 1), y, rcond=None)[0]
     assert last < 0.1 * first
     np.testing.assert_allclose(phi.data, exact, atol=0.1)

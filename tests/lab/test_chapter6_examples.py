@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("matplotlib")
-
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 EXPECTED = {
     "ch6_linear_regression": ["loss_surface.png", "fits.png", "line_search.png",

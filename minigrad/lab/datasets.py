@@ -18,10 +18,10 @@ the same function evaluates one point (shape ``(2,)``) or a whole grid (shape
 ``(2, H, W)``) for a picture.
 
 >>> import minigrad as mg
->>> x, y = mg.datasets.gabor()
+>>> x, y = mg.lab.datasets.gabor()
 >>> x.shape, y.shape
 ((28,), (28,))
->>> float(mg.datasets.rosenbrock([1.0, 1.0]).item())
+>>> float(mg.lab.datasets.rosenbrock([1.0, 1.0]).item())
 0.0
 """
 
@@ -29,10 +29,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tensor import as_tensor
+from ..autograd import no_grad
+from ..tensor import as_tensor
+from . import models
 
 __all__ = ["linear_regression", "gabor", "two_class_1d", "sine",
-           "bowl", "rosenbrock", "saddle", "BOWL_MINIMUM", "ROSENBROCK_MINIMUM"]
+           "bowl", "rosenbrock", "saddle", "BOWL_MINIMUM", "ROSENBROCK_MINIMUM",
+           "make_moons", "make_spirals"]
 
 
 # ------------------------------------------------------------------ data sets
@@ -53,19 +56,14 @@ def linear_regression(n=12, phi=(0.7, 0.5), noise=0.1, x_range=(0.0, 2.0), seed=
     return x, y
 
 
-def gabor_numpy(x, phi, a=32.0):
-    """Eq. 6.8 on plain NumPy arrays (no gradient): used to make the data."""
-    z = phi[0] + 0.06 * phi[1] * np.asarray(x, dtype=np.float64)
-    return np.sin(z) * np.exp(-z ** 2 / a)
-
-
-def gabor(n=28, phi=(0.0, 16.6), noise=0.15, a=32.0, x_range=(-15.0, 15.0), seed=0):
+def gabor(n=28, phi=(0.0, 16.6), noise=0.15, a=models.GABOR_A, x_range=(-15.0, 15.0),
+          seed=0):
     """Training data for the Gabor model (eq. 6.8, figure 6.3).
 
     ``x`` is drawn uniformly from ``x_range`` (default [-15, 15]), passed
-    through the Gabor model with parameters ``phi`` (default [0, 16.6]) and
-    envelope constant ``a``, and Gaussian noise with standard deviation
-    ``noise`` is added.  ``n`` pairs, 28 by default as in the book.
+    through the Gabor model :func:`minigrad.lab.models.gabor` with parameters
+    ``phi`` (default [0, 16.6]) and envelope constant ``a``, and Gaussian
+    noise with standard deviation ``noise`` is added.  ``n`` pairs, 28 by default as in the book.
 
     >>> x, y = gabor(n=5, seed=1)
     >>> x.shape, bool(np.all(np.abs(x) <= 15))
@@ -73,7 +71,9 @@ def gabor(n=28, phi=(0.0, 16.6), noise=0.15, a=32.0, x_range=(-15.0, 15.0), seed
     """
     rng = np.random.default_rng(seed)
     x = rng.uniform(x_range[0], x_range[1], size=n)
-    y = gabor_numpy(x, phi, a) + noise * rng.standard_normal(n)
+    with no_grad():                     # data, not a graph: the model's values only
+        clean = models.gabor(x, phi, a=a).data
+    y = clean + noise * rng.standard_normal(n)
     return x, y
 
 
@@ -152,10 +152,7 @@ def saddle(phi):
     return phi[0] ** 2 - phi[1] ** 2
 
 
-
 # ------------------------------------------------- two-dimensional classification
-__all__ += ["make_moons", "make_spirals"]
-
 
 def make_moons(n=200, noise=0.1, seed=0):
     """Two interleaving half circles in the plane: a two-class problem no line can separate.

@@ -1,12 +1,14 @@
-"""minigrad.plot: figures are made on the Agg canvas and PNG files are written."""
+"""minigrad.lab.plot: figures are made on the Agg canvas and PNG files are written."""
+
+import subprocess
+import sys
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-pytest.importorskip("matplotlib")
-
-import minigrad as mg  # noqa: E402
-import minigrad.plot as mplot  # noqa: E402
+import minigrad as mg
+import minigrad.lab.plot as mplot
 
 
 def _png_ok(path):
@@ -16,16 +18,29 @@ def _png_ok(path):
 
 
 def test_uses_agg_canvas_and_no_pyplot_state():
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     fig, ax = mplot.figure()
     assert isinstance(fig.canvas, FigureCanvasAgg)
 
 
+def test_only_the_plot_module_needs_matplotlib():
+    # import minigrad and minigrad.lab with matplotlib hidden: both work
+    code = ("import sys; sys.modules['matplotlib'] = None\n"
+            "import minigrad as mg\n"
+            "mg.lab.minimize(mg.lab.datasets.bowl, [1.0, 1.0], steps=2, lr=0.1)\n"
+            "try:\n    import minigrad.lab.plot\n"
+            "except ImportError as e:\n    print(e)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "pip install 'minigrad[plot]'" in proc.stdout
+
+
 def test_loss_surface_with_trajectories_points_and_png(tmp_path):
-    x, y = mg.datasets.gabor()
+    x, y = mg.lab.datasets.gabor()
+    gabor_loss = mg.lab.models.make_loss(mg.lab.models.gabor, x, y)
 
     def L(phi):
-        return mg.models.least_squares(mg.models.gabor(x, mg.as_tensor(phi)[..., None]), y)
+        return gabor_loss(mg.as_tensor(phi)[..., None])
 
     trajs = [np.array([[-5.0, 20.0], [-3.0, 18.0], [0.0, 17.0]]),
              np.array([[5.0, 8.0], [6.0, 10.0]])]
@@ -43,7 +58,7 @@ def test_loss_surface_with_trajectories_points_and_png(tmp_path):
 
 
 def test_pointwise_and_vectorized_grids_agree():
-    f = mg.datasets.rosenbrock
+    f = mg.lab.datasets.rosenbrock
     a = mplot.evaluate_grid(f, (-2, 2), (-1, 3), resolution=9, vectorized=True)[2]
     b = mplot.evaluate_grid(f, (-2, 2), (-1, 3), resolution=9)[2]
     np.testing.assert_allclose(a, b)
@@ -52,7 +67,7 @@ def test_pointwise_and_vectorized_grids_agree():
 
 
 def test_log_scale_surface_and_given_grid(tmp_path):
-    grid = mplot.evaluate_grid(mg.datasets.bowl, (-3, 3), (-1, 1), 30, vectorized=True)
+    grid = mplot.evaluate_grid(mg.lab.datasets.bowl, (-3, 3), (-1, 1), 30, vectorized=True)
     fig = mplot.loss_surface(grid=grid, log=True, trajectories=np.array([[-3.0, 1.0],
                                                                          [0.0, 0.0]]))
     assert fig.axes[1].get_ylabel() == "log10 loss"
@@ -69,8 +84,8 @@ def test_curves_probes_and_fits(tmp_path):
                           40, path=tmp_path / "sched.png")
     mplot.line_search_probes(lambda a: (a - 0.3) ** 2, [0.0, 0.33, 0.66, 1.0, (0.2, 0.01)],
                              1.0, chosen=0.3, path=tmp_path / "probes.png")
-    x, y = mg.datasets.linear_regression()
-    fig = mplot.data_fit(x, y, {f"step {k}": (lambda xs, k=k: mg.models.linear(xs, [0.5, k]))
+    x, y = mg.lab.datasets.linear_regression()
+    fig = mplot.data_fit(x, y, {f"step {k}": (lambda xs, k=k: mg.lab.models.linear(xs, [0.5, k]))
                                 for k in range(3)}, progression=True,
                          path=tmp_path / "fit.png")
     assert len(fig.axes[0].get_lines()) == 4

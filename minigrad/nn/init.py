@@ -33,10 +33,10 @@ Uniform versions have the same variance: a uniform distribution on
 Every function takes the weight shape ``(D_out, D_in)`` (PyTorch's layout,
 ``y = x W^T + b``), a random generator and returns a NumPy array; the
 generator is a ``numpy.random.Generator`` (reused, so consecutive layers get
-different draws) or an int seed.
+different draws) or an int seed (see :func:`minigrad.random.as_generator`).
 
 >>> import numpy as np
->>> from minigrad import init
+>>> from minigrad.nn import init
 >>> W = init.he_normal((400, 500), rng=np.random.default_rng(0))
 >>> round(float(W.var()) * 500, 1)        # variance 2 / fan_in
 2.0
@@ -49,6 +49,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..random import as_generator
+
 __all__ = ["fans", "he_normal", "he_uniform", "glorot_normal", "glorot_uniform",
            "normal", "uniform", "zeros", "get", "INITIALIZERS", "RELU_GAIN"]
 
@@ -57,14 +59,10 @@ __all__ = ["fans", "he_normal", "he_uniform", "glorot_normal", "glorot_uniform",
 RELU_GAIN = float(np.sqrt(2.0))
 
 
-def _rng(rng):
-    """A Generator from a Generator or an int seed (None: a fresh unseeded one)."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(rng)
-    raise TypeError(f"init: rng must be a numpy.random.Generator or an int seed, got "
-                    f"{type(rng).__name__}. Make one with np.random.default_rng(seed).")
+def _generator(rng):
+    # rng=None draws unseeded weights, as np.random does: only the layers
+    # (nn.Linear, nn.MLP) promise the same weights on every run.
+    return as_generator(rng, where="init", unseeded=True)
 
 
 def fans(shape):
@@ -85,12 +83,12 @@ def fans(shape):
 def normal(shape, std, rng=None):
     """Independent ``N(0, std**2)`` entries: the plain initialization of chapter 7,
     where a wrong ``std`` makes activations vanish or explode with depth."""
-    return _rng(rng).normal(0.0, std, size=tuple(shape))
+    return _generator(rng).normal(0.0, std, size=tuple(shape))
 
 
 def uniform(shape, bound, rng=None):
     """Independent entries uniform on ``[-bound, bound]`` (variance ``bound**2 / 3``)."""
-    return _rng(rng).uniform(-bound, bound, size=tuple(shape))
+    return _generator(rng).uniform(-bound, bound, size=tuple(shape))
 
 
 def zeros(shape, rng=None):
@@ -162,4 +160,4 @@ def get(init):
         names = ", ".join(repr(k) for k in INITIALIZERS)
         raise ValueError(f"unknown initialization {init!r}; use one of {names}, or a function "
                          f"f(shape, rng) -> array (e.g. lambda shape, rng: "
-                         f"mg.init.normal(shape, 0.1, rng))") from None
+                         f"mg.nn.init.normal(shape, 0.1, rng))") from None

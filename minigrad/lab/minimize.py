@@ -1,5 +1,11 @@
 """``minimize(f, x0, ...)``: run an optimizer on a function of one parameter vector
 and keep everything it did, as NumPy arrays ready to plot.
+
+This is the one trajectory recorder of minigrad: the chapter-6 examples, the
+hyperparameter search (:mod:`minigrad.lab.search`) and the pictures all take
+their paths from it.  With ``batches=`` it runs stochastic gradient descent
+(eq. 6.10): each step follows the loss of the next batch, while the
+trajectory records the loss of the whole data set at every point.
 """
 
 from __future__ import annotations
@@ -8,8 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..optim import OPTIMIZERS, Optimizer
 from ..tensor import Tensor
-from .optimizer import Optimizer
+
+__all__ = ["minimize", "MinimizeResult", "Trajectory", "optimizer_class"]
 
 
 @dataclass
@@ -58,11 +66,14 @@ class MinimizeResult:
 
 
 def optimizer_class(optimizer):
-    """An optimizer class from a class or a (case-insensitive) name like ``"adam"``."""
+    """An optimizer class from a class or a (case-insensitive) name like ``"adam"``.
+
+    >>> optimizer_class("adam").__name__
+    'Adam'
+    """
     if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
         return optimizer
     if isinstance(optimizer, str):
-        from . import OPTIMIZERS
         by_name = {name.lower(): cls for name, cls in OPTIMIZERS.items()}
         cls = by_name.get(optimizer.lower())
         if cls is None:
@@ -73,25 +84,45 @@ def optimizer_class(optimizer):
                     f"{optimizer!r}")
 
 
-def minimize(f, x0, optimizer="GD", steps=100, schedule=None, tol=None, **opt_kwargs):
+def minimize(f, x0, optimizer="GD", steps=100, schedule=None, tol=None, batches=None,
+             **opt_kwargs):
     """Minimize ``f(x)``, a scalar function of one parameter vector, from ``x0``.
 
     ``optimizer`` is a class or name (``"Adam"``, ``"GD"``...), built as
     ``optimizer(x, **opt_kwargs)``.  ``schedule(t)`` (optional) sets ``lr``
-    before step ``t``.  Stops early when the gradient norm falls below ``tol``.
+    before step ``t``.  Stops early when the gradient norm falls below ``tol``,
+    and when the loss stops being finite (a learning rate too large): the
+    trajectory then ends at the first NaN or infinite loss.
+
+    ``batches`` (optional) makes the run stochastic: an iterable of batches,
+    one per step, and ``f(x, batch)`` is the loss of one batch (eq. 6.10).
+    ``f(x)`` with no batch must still give the loss of the whole data set: it
+    is what the trajectory records at every point.  The run ends early when the
+    batches run out.
 
     >>> import numpy as np, minigrad as mg
-    >>> res = mg.optim.minimize(lambda x: ((x - 3.0) ** 2).sum(), [0.0, 1.0],
-    ...                         optimizer="GD", steps=50, lr=0.25)
+    >>> res = mg.lab.minimize(lambda x: ((x - 3.0) ** 2).sum(), [0.0, 1.0],
+    ...                       optimizer="GD", steps=50, lr=0.25)
     >>> res.x.round(6), res.trajectory.x.shape, res.trajectory.lr.shape
     (array([3., 3.]), (51, 2), (50,))
+
+    Stochastic gradient descent on two batches of a sum of squares, in turn:
+
+    >>> data = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> def f(x, batch=data):
+    ...     return ((x - batch) ** 2).sum()
+    >>> halves = [data[:2], data[2:]] * 20
+    >>> res = mg.lab.minimize(f, [0.0], steps=40, batches=halves, lr=0.1)
+    >>> bool(abs(res.x[0] - 2.5) < 0.3), res.trajectory.steps
+    (True, 40)
     """
     x = Tensor(np.array(x0, dtype=np.float64), requires_grad=True, name="x")
     opt = optimizer_class(optimizer)(x, **opt_kwargs)
+    stream = None if batches is None else iter(batches)
 
-    def closure():
+    def closure(batch=None):
         opt.zero_grad()
-        loss = f(x)
+        loss = f(x) if batch is None else f(x, batch)
         loss.backward()
         return loss
 
@@ -99,20 +130,27 @@ def minimize(f, x0, optimizer="GD", steps=100, schedule=None, tol=None, **opt_kw
     probes = {"step": [], "alpha": [], "x": [], "loss": []}
 
     def record():
-        loss = closure()       # loss and gradient at the current point
+        loss = closure()           # loss and gradient at the current point
         xs.append(x.data.copy())
         losses.append(loss.item())
         norms.append(float(np.linalg.norm(x.grad)))
 
-    converged = False
+    finished = False
     for t in range(steps):
         record()
-        if tol is not None and norms[-1] < tol:
-            converged = True      # the point just recorded is the last one
+        if not np.isfinite(losses[-1]) or (tol is not None and norms[-1] < tol):
+            finished = True       # the point just recorded is the last one
+            break
+        batch = None if stream is None else next(stream, _NO_BATCH)
+        if batch is _NO_BATCH:
+            finished = True
             break
         if schedule is not None:
             opt.lr = schedule(t)
-        opt.step(closure if opt.needs_closure else None)
+        if batch is None:
+            opt.step(closure if opt.needs_closure else None)
+        else:
+            opt.step(lambda batch=batch: closure(batch))
         search = getattr(opt, "last_search", None)
         if search is not None:
             lrs.append(search.alpha)
@@ -122,18 +160,26 @@ def minimize(f, x0, optimizer="GD", steps=100, schedule=None, tol=None, **opt_kw
             probes["loss"].append(search.losses)
         else:
             lrs.append(opt.hyper.get("lr", np.nan))
-    if not converged:
+    if not finished:
         record()
-    n = x.data.size
+    return MinimizeResult(x.data.copy(), losses[-1], _trajectory(xs, losses, norms, lrs, probes),
+                          opt)
+
+
+# next(stream, _NO_BATCH) tells "the batches ran out" from any batch, even None.
+_NO_BATCH = object()
+
+
+def _trajectory(xs, losses, norms, lrs, probes):
+    n = xs[0].size
 
     def cat(parts, empty):
         return np.concatenate(parts) if parts else empty
 
-    trajectory = Trajectory(
+    return Trajectory(
         x=np.array(xs).reshape(len(xs), n), loss=np.array(losses), grad_norm=np.array(norms),
         lr=np.array(lrs, dtype=np.float64),
         probe_step=cat(probes["step"], np.zeros(0, dtype=int)),
         probe_alpha=cat(probes["alpha"], np.zeros(0)),
         probe_x=cat(probes["x"], np.zeros((0, n))),
         probe_loss=cat(probes["loss"], np.zeros(0)))
-    return MinimizeResult(x.data.copy(), losses[-1], trajectory, opt)

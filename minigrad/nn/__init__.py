@@ -1,0 +1,36 @@
+"""Neural-network building blocks in PyTorch's habit: Module, Parameter, Linear, MLP.
+
+A :class:`Module` holds :class:`Parameter` tensors and other modules as
+attributes; it finds them itself, so ``parameters()``, ``named_parameters()``,
+``zero_grad()``, ``state_dict()`` and ``save()``/``load()`` need no
+bookkeeping from the user.  Calling a module runs its ``forward``.
+
+Nothing here has derivative code: a layer is written with minigrad operations,
+and the engine differentiates it.  Initial weights come from :mod:`minigrad.nn.init`
+(He for ReLU networks, Glorot for tanh and sigmoid), drawn from a seeded
+``numpy.random.Generator`` so that a model is the same on every run.
+
+>>> import numpy as np, minigrad as mg
+>>> model = mg.nn.MLP([2, 8, 1], seed=0)
+>>> model
+MLP(
+  (0): Linear(in_features=2, out_features=8, bias=True, init='he')
+  (1): ReLU()
+  (2): Linear(in_features=8, out_features=1, bias=True, init='he')
+)
+>>> [(name, p.shape) for name, p in model.named_parameters()]
+[('0.weight', (8, 2)), ('0.bias', (8,)), ('2.weight', (1, 8)), ('2.bias', (1,))]
+>>> loss = (model(np.ones((5, 2))) ** 2).sum()
+>>> loss.backward()
+>>> model[0].weight.grad.shape
+(8, 2)
+"""
+
+from . import init
+from .activation import ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from .layers import MLP, Linear, Sequential, manual_seed
+from .modules import Module, Parameter, functional_call
+
+__all__ = ["Parameter", "Module", "functional_call", "Linear", "Sequential", "MLP",
+           "Identity", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ACTIVATIONS", "manual_seed",
+           "init"]

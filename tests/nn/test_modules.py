@@ -1,0 +1,143 @@
+"""minigrad.nn.modules: Parameter and Module (registration, state, modes, the scope a
+call opens) and functional_call."""
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from minigrad import nn
+
+
+class Affine(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Parameter(np.array([2.0]), name="a")
+        self.inner = nn.Linear(1, 1, rng=0)
+        self.b = nn.Parameter(np.array([1.0]), name="b")
+
+    def forward(self, x):
+        return self.inner(x) * self.a + self.b
+
+
+def test_parameter_is_a_leaf_that_requires_grad():
+    p = nn.Parameter([1.0, 2.0], name="w")
+    assert isinstance(p, mg.Tensor)
+    assert p.requires_grad and p.is_leaf and p.name == "w"
+    (p * p).sum().backward()
+    np.testing.assert_array_equal(p.grad, [2.0, 4.0])
+    assert "Parameter(" in repr(p) and "name='w'" in repr(p)
+
+
+def test_parameter_rejects_integer_data_only_if_not_converted():
+    # integers become float64, as for mg.tensor
+    assert nn.Parameter([1, 2]).dtype == np.float64
+
+
+def test_named_parameters_are_dotted_and_in_assignment_order():
+    model = Affine()
+    names = [name for name, _ in model.named_parameters()]
+    assert names == ["a", "b", "inner.weight", "inner.bias"]
+    assert [p.shape for p in model.parameters()] == [(1,), (1,), (1, 1), (1,)]
+    mlp = nn.MLP([2, 3, 4, 1], seed=0)
+    assert [n for n, _ in mlp.named_parameters()] == [
+        "0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"]
+    # parameters of an MLP carry their dotted names (for draw and gradcheck reports)
+    assert mlp[2].weight.name == "2.weight"
+
+
+def test_shared_parameter_is_listed_once():
+    layer = nn.Linear(2, 2, rng=0)
+    net = nn.Sequential(layer, nn.ReLU(), layer)
+    assert len(net.parameters()) == 2
+
+
+def test_reassigning_an_attribute_unregisters_it():
+    model = Affine()
+    model.a = 3.0
+    assert "a" not in dict(model.named_parameters())
+    del model.b
+    assert "b" not in dict(model.named_parameters())
+
+
+def test_forgetting_super_init_explains():
+    class Broken(nn.Module):
+        def __init__(self):
+            self.w = nn.Parameter(1.0)
+
+    with pytest.raises(AttributeError, match="super\\(\\).__init__"):
+        Broken()
+
+
+def test_zero_grad_clears_every_gradient():
+    model = nn.MLP([2, 3, 1], seed=0)
+    model(np.ones((4, 2))).sum().backward()
+    assert all(p.grad is not None for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad is None for p in model.parameters())
+
+
+def test_optimizer_accepts_a_module():
+    model = nn.MLP([2, 3, 1], seed=0)
+    opt = mg.optim.GD(model, lr=0.1)
+    before = model[0].weight.data.copy()
+    model(np.ones((4, 2))).sum().backward()
+    opt.step()
+    assert not np.allclose(before, model[0].weight.data)
+
+
+def test_state_dict_round_trip_through_npz(tmp_path):
+    a = nn.MLP([2, 5, 3], seed=1)
+    b = nn.MLP([2, 5, 3], seed=2)
+    x = np.random.default_rng(0).normal(size=(6, 2))
+    assert not np.allclose(a(x).data, b(x).data)
+    weight_array = b[0].weight.data
+    path = a.save(tmp_path / "sub" / "model")
+    assert path.endswith("model.npz")
+    b.load(path)
+    np.testing.assert_array_equal(a(x).data, b(x).data)
+    assert b[0].weight.data is weight_array          # loaded in place
+    state = a.state_dict()
+    state["0.weight"][...] = 0.0                      # a copy: the model is unchanged
+    assert np.any(a[0].weight.data != 0)
+
+
+def test_load_state_dict_names_missing_unexpected_and_bad_shapes():
+    model = nn.MLP([2, 3, 1], seed=0)
+    state = model.state_dict()
+    del state["2.bias"]
+    state["extra"] = np.zeros(2)
+    with pytest.raises(KeyError, match="missing \\['2.bias'\\].*unexpected \\['extra'\\]"):
+        model.load_state_dict(state)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    assert missing == ["2.bias"] and unexpected == ["extra"]
+    wrong = nn.MLP([2, 4, 1], seed=0).state_dict()
+    with pytest.raises(mg.ShapeError, match="'0.weight' has shape \\(3, 2\\)"):
+        model.load_state_dict(wrong)
+
+
+def test_train_and_eval_set_the_flag_on_every_submodule():
+    model = Affine()
+    assert model.training and model.inner.training
+    assert model.eval() is model
+    assert not model.training and not model.inner.training
+    model.train()
+    assert model.training and model.inner.training
+
+
+def test_module_call_opens_a_scope_per_layer():
+    net = nn.MLP([2, 3, 1], seed=0)
+    loss = net(np.ones((2, 2))).sum()
+    source = mg.draw(loss, collapse=True).source
+    assert "Linear 0" in source and "Linear 2" in source
+
+
+def test_functional_call_restores_the_module_and_checks_names():
+    net = nn.Linear(2, 1, rng=0)
+    W = net.weight
+    out = nn.functional_call(net, {"weight": np.zeros((1, 2))}, np.ones((3, 2)))
+    np.testing.assert_array_equal(out.data, np.zeros((3, 1)))
+    assert net.weight is W
+    with pytest.raises(KeyError, match="not parameters"):
+        nn.functional_call(net, {"wieght": np.zeros((1, 2))}, np.ones((3, 2)))
+    with pytest.raises(ValueError, match="1 values for the 2 parameters"):
+        nn.functional_call(net, [np.zeros((1, 2))], np.ones((3, 2)))
