@@ -22,10 +22,13 @@ True
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
-from .gradcheck import GradcheckError, gradcheck
-from .ops import primitive
+from .errors import GradcheckError
+from .gradcheck import gradcheck
+from .primitive import primitive
 from .tensor import tensor
 
 OK = "All derivatives correct"
@@ -91,7 +94,6 @@ class Exercise:
 
     def main(self, argv=None):
         """``python exercises/exNN_name.py [seed]``: exit status 0 when correct."""
-        import sys
         argv = sys.argv[1:] if argv is None else argv
         raise SystemExit(0 if self.check(seed=int((list(argv) + ["0"])[0])) == OK else 1)
 

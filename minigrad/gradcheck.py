@@ -17,7 +17,7 @@ from . import functional as F
 from .autograd import enable_grad, no_grad
 from .autograd import grad as autograd_grad
 from .errors import GradcheckError
-from .tensor import Tensor
+from .tensor import Tensor, leaf, unwrap
 
 #: Problems with at most this many (input elements) x (output elements) get a
 #: full Jacobian comparison; larger ones get random projections.
@@ -28,23 +28,23 @@ REPORT_ROWS = 10
 
 # ------------------------------------------------------------ finite differences
 def _as_arrays(inputs):
-    return [np.array(x.data if isinstance(x, Tensor) else x, dtype=None, copy=True)
-            if _is_float(x) else (x.data if isinstance(x, Tensor) else x) for x in inputs]
+    return [np.array(unwrap(x), copy=True)
+            if _is_float(x) else unwrap(x) for x in inputs]
 
 
 def _is_float(x):
-    data = x.data if isinstance(x, Tensor) else np.asarray(x)
+    data = np.asarray(unwrap(x))
     return data.dtype.kind == "f"
 
 
 def _evaluate(f, arrays):
     """f on constant tensors, as a flat float64 array."""
     with no_grad():
-        out = f(*[Tensor._from_op(a, None, (), None) if isinstance(a, np.ndarray) else a
+        out = f(*[leaf(a) if isinstance(a, np.ndarray) else a
                   for a in arrays])
     # A copy: f may return a view of its input (reshape, slicing, broadcast_to),
     # which the next perturbation would change under our feet.
-    return np.array(out.data if isinstance(out, Tensor) else out, dtype=np.float64).ravel()
+    return np.array(unwrap(out), dtype=np.float64).ravel()
 
 
 def _numeric_columns(f, arrays, i, eps, elements=None):
@@ -161,14 +161,14 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
     inputs = tuple(inputs)
     checked = _checked_inputs(inputs)
     for i in checked:
-        dtype = (inputs[i].data if isinstance(inputs[i], Tensor) else np.asarray(inputs[i])).dtype
+        dtype = np.asarray(unwrap(inputs[i])).dtype
         if dtype != np.float64:
             warnings.warn(f"gradcheck: {_label(inputs, i)} has dtype {dtype}; finite "
                           f"differences with eps={eps} need float64 to be meaningful. "
                           f"Pass float64 inputs.", stacklevel=2)
     arrays = _as_arrays(inputs)
-    tensors = [Tensor._from_op(a, None, (), None).requires_grad_() if k in checked else
-               (Tensor._from_op(a, None, (), None) if isinstance(a, np.ndarray) else a)
+    tensors = [leaf(a).requires_grad_() if k in checked else
+               (leaf(a) if isinstance(a, np.ndarray) else a)
                for k, a in enumerate(arrays)]
     out = f(*tensors)
     if not isinstance(out, Tensor):
@@ -266,7 +266,7 @@ def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=Tru
     inputs = tuple(inputs)
     checked = _checked_inputs(inputs)
     rng = np.random.default_rng(seed)
-    probe = f(*[Tensor(x.data if isinstance(x, Tensor) else x) if k in checked else x
+    probe = f(*[Tensor(unwrap(x)) if k in checked else x
                 for k, x in enumerate(inputs)])
     v = rng.standard_normal(probe.data.shape)
 
@@ -289,7 +289,7 @@ def _constant_gradient(f, xs, checked, v):
     with enable_grad():
         traced = list(xs)
         for i in checked:
-            traced[i] = Tensor._from_op(np.array(xs[i].data), None, (), None).requires_grad_()
+            traced[i] = leaf(np.array(xs[i].data)).requires_grad_()
         out = f(*traced)
         grads = autograd_grad(out, [traced[i] for i in checked], v.astype(out.data.dtype),
                               materialize_grads=True)

@@ -46,7 +46,7 @@ def _check_differentiable_dtype(data, where):
         )
 
 
-def _to_array(data, dtype=None):
+def to_array(data, dtype=None):
     """Convert user data to an ndarray: float64 unless a float dtype was given."""
     if isinstance(data, Tensor):
         data = data.data
@@ -86,7 +86,7 @@ class Tensor:
     __array_ufunc__ = None
 
     def __init__(self, data, requires_grad=False, name=None, dtype=None):
-        self.data = _to_array(data, dtype)
+        self.data = to_array(data, dtype)
         self.grad = None
         self.requires_grad = False
         self.name = name

@@ -16,7 +16,7 @@ import numpy as np
 from . import functional as F
 from .autograd import grad as autograd_grad
 from .errors import BackwardError
-from .tensor import GradMode, Tensor, _to_array
+from .tensor import GradMode, Tensor, leaf, to_array, unwrap
 
 
 def _grads_or_zeros(outputs, inputs, grad_outputs=None, create_graph=False):
@@ -40,10 +40,10 @@ def _prepare(args, argnums):
         if isinstance(a, Tensor) and a.requires_grad and GradMode.enabled:
             nested = True
         else:
-            data = _to_array(a)
+            data = to_array(a)
             if data.dtype.kind != "f":
                 data = data.astype(np.float64)
-            args[i] = Tensor._from_op(data, None, (), None).requires_grad_()
+            args[i] = leaf(data).requires_grad_()
     return args, nested
 
 
@@ -54,8 +54,8 @@ def _argnums_tuple(argnums):
 def _output(g, was_tensor):
     """Arrays in, arrays out; tensors in, tensors out."""
     if was_tensor:
-        return g if isinstance(g, Tensor) else Tensor._from_op(np.asarray(g), None, (), None)
-    return g.data if isinstance(g, Tensor) else g
+        return g if isinstance(g, Tensor) else leaf(np.asarray(g))
+    return unwrap(g)
 
 
 def value_and_grad(f, argnums=0):
@@ -163,7 +163,7 @@ def hvp(f, argnums=0):
 
     def wrapped(*args):
         *primals, v = args
-        v_data = v.data if isinstance(v, Tensor) else np.asarray(v, dtype=np.float64)
+        v_data = np.asarray(unwrap(v), dtype=np.float64)
 
         def directional(*xs):
             return (g(*xs) * v_data).sum()

@@ -37,7 +37,7 @@ class DoctestFence(Preprocessor):
 
 
 class DoctestFenceExtension(Extension):
-    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API name)
+    def extendMarkdown(self, md):  # Markdown's API name (camelCase)
         # Before the fenced-code preprocessors (priority 25 and up).
         md.preprocessors.register(DoctestFence(md), "doctest_fence", 40)
 
