@@ -1,4 +1,12 @@
-"""MkDocs hook: show docstring examples (``>>>`` lines) as Python console code.
+"""MkDocs hooks: docstring examples as console code; the table of operations.
+
+1. The table of every operation.  A page that holds the line
+``<!-- operations-table -->`` gets, in its place, a table generated from
+``mg.REGISTRY`` (name, call, Tensor method or operator, kind, domain, and the
+local derivative of each argument, the text ``mg.draw`` and ``mg.explain``
+print).  Declaring an op in ``minigrad/ops.py`` is all it takes to be listed.
+
+2. Docstring examples.
 
 minigrad's docstrings hold doctests as plain ``>>>`` paragraphs, the form
 ``pytest --doctest-modules`` runs.  Markdown would render them as text and
@@ -13,6 +21,8 @@ import re
 
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
+
+import minigrad as mg
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -45,3 +55,33 @@ class DoctestFenceExtension(Extension):
 def on_config(config):
     config.markdown_extensions.append(DoctestFenceExtension())
     return config
+
+
+OPERATIONS_MARKER = "<!-- operations-table -->"
+
+
+def operations_table():
+    """Markdown table of every registered operation, from its declaration."""
+    def code(text):
+        return f"`{text}`" if text else ""
+
+    rows = ["| operation | call | Tensor method / operator | kind | domain | local derivative "
+            "per argument |", "|---|---|---|---|---|---|"]
+    for name, op in sorted(mg.REGISTRY.items()):
+        public = getattr(mg, name, None) is not None
+        call = f"mg.{name}" if public else "(internal)"
+        methods = ", ".join(code(m) for m in op.method_names)
+        domain = ", ".join(op.domain) if op.domain else "real"
+        rules = "; ".join(code(r) for r in (op.rules or ()) if r)
+        kind = op.kind or "shape / index"
+        if not op.smooth:
+            kind += " (kinks)"
+        rows.append(f"| {name} | {code(call) if public else call} | {methods} | {kind} | "
+                    f"{domain} | {rules} |")
+    return "\n".join(rows)
+
+
+def on_page_markdown(markdown, page, config, files):
+    if OPERATIONS_MARKER in markdown:
+        markdown = markdown.replace(OPERATIONS_MARKER, operations_table())
+    return markdown

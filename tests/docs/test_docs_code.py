@@ -14,10 +14,13 @@ what the page says.  This file checks what doctest cannot see:
 """
 
 import importlib
+import importlib.util
 import re
 from pathlib import Path
 
 import pytest
+
+import minigrad as mg
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -75,3 +78,18 @@ def test_embedded_images_exist(page):
     for src in re.findall(r"!\[[^\]]*\]\(([^)\s]+\.(?:png|svg))\)", page.read_text()):
         if "://" not in src:
             assert (page.parent / src).resolve().exists(), f"{rel(page)}: missing {src}"
+
+
+def test_the_operations_table_lists_every_registered_op():
+    path = ROOT / "scripts" / "mkdocs_hooks.py"
+    spec = importlib.util.spec_from_file_location("mkdocs_hooks", path)
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    table = hooks.operations_table()
+    for name, op in mg.REGISTRY.items():
+        assert f"| {name} |" in table
+        for rule in op.rules or ():
+            if rule:
+                assert f"`{rule}`" in table
+    page = (ROOT / "docs" / "reference" / "minigrad.md").read_text()
+    assert hooks.OPERATIONS_MARKER in page
