@@ -7,7 +7,7 @@ A composite (sigmoid, softmax, mean, ...) is written with the primitives of
 ``ops.py``, so its gradient and its second derivative come from theirs.
 Like the primitives, composites are polymorphic: arrays in, an array out;
 tensors in, a tensor out.  Each declares its Tensor method here, beside its
-definition, with ``@method`` (``mg.softmax(x)`` and ``x.softmax()``).
+definition, with ``@_method`` (``mg.softmax(x)`` and ``x.softmax()``).
 
 Where numerical stability would demand derivative code, the composite says
 why it does not need it (``logsumexp``) or the operation is a primitive.
@@ -28,13 +28,13 @@ from .tensor import Tensor, install_method, unwrap
 __all__ = list(ops.__all__)
 
 
-def method(fn):
+def _method(fn):
     """Export ``fn`` as ``mg.<name>`` and make it the Tensor method of that name."""
     __all__.append(fn.__name__)
     return install_method(fn.__name__, fn)
 
 
-def function(fn):
+def _function(fn):
     """Export ``fn`` as ``mg.<name>`` (no Tensor method)."""
     __all__.append(fn.__name__)
     return fn
@@ -53,7 +53,7 @@ def _shape(x):
     return np.shape(unwrap(x))
 
 
-@method
+@_method
 def sigmoid(x):
     """Logistic function 1 / (1 + e**-x), written as (1 + tanh(x/2)) / 2 so that
     it neither overflows nor loses precision for large |x|.
@@ -65,19 +65,19 @@ def sigmoid(x):
     return 0.5 * (tanh(0.5 * _operand(x)) + 1.0)
 
 
-@method
+@_method
 def minimum(x, y):
     """Elementwise minimum; at ties each input receives half of the gradient."""
     return -maximum(-_operand(x), -_operand(y))
 
 
-@method
+@_method
 def min(x, axis=None, keepdims=False):
     """Minimum over ``axis``; tied minima share the gradient evenly."""
     return -max(-_operand(x), axis=axis, keepdims=keepdims)
 
 
-@method
+@_method
 def mean(x, axis=None, keepdims=False):
     """Arithmetic mean over ``axis``.
 
@@ -91,7 +91,7 @@ def mean(x, axis=None, keepdims=False):
     return sum(x, axis=axis, keepdims=keepdims) / count
 
 
-@method
+@_method
 def squeeze(x, axis=None):
     """Remove axes of length one (all of them, or those named by ``axis``)."""
     shape = _shape(x)
@@ -103,20 +103,20 @@ def squeeze(x, axis=None):
     return reshape(_operand(x), shape=new)
 
 
-@method
+@_method
 def expand_dims(x, axis):
     """Insert an axis of length one at position ``axis``."""
     new = np.expand_dims(np.empty(_shape(x), dtype=bool), axis).shape
     return reshape(_operand(x), shape=new)
 
 
-@method
+@_method
 def flatten(x):
     """All elements in one axis, in row-major order."""
     return reshape(_operand(x), shape=(-1,))
 
 
-@function
+@_function
 def stack(tensors, axis=0):
     """Join tensors along a new axis.
 
@@ -127,7 +127,7 @@ def stack(tensors, axis=0):
     return concatenate([expand_dims(t, axis) for t in tensors], axis=axis)
 
 
-@method
+@_method
 def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))) over ``axis``, stable for large inputs.
 
@@ -150,14 +150,14 @@ def logsumexp(x, axis=None, keepdims=False):
     return reshape(total, shape=np.sum(np.empty(data.shape, dtype=bool), axis=axis).shape)
 
 
-@method
+@_method
 def log_softmax(x, axis=-1):
     """log(softmax(x)) computed as x - logsumexp(x): no overflow, no log(0)."""
     x = _operand(x)
     return x - logsumexp(x, axis=axis, keepdims=True)
 
 
-@method
+@_method
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along ``axis``, stable for large inputs.
 
@@ -168,7 +168,7 @@ def softmax(x, axis=-1):
     return exp(log_softmax(x, axis=axis))
 
 
-@method
+@_method
 def softplus(x):
     """``log(1 + exp(x))`` for any ``x``, written as ``logsumexp([0, x])``.
 
@@ -188,7 +188,7 @@ def softplus(x):
     return logsumexp(stack([zero, x], axis=0), axis=0)
 
 
-@function
+@_function
 def leaky_relu(x, negative_slope=0.01):
     """``x`` for ``x > 0``, ``negative_slope * x`` otherwise (slope at 0: negative_slope).
 

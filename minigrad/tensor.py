@@ -11,7 +11,7 @@ This module is the bottom of the package: it imports only ``errors``.  The
 methods that compute (``x + y``, ``x.exp()``, ``x.sum()``, ``x.backward()``)
 are not written here.  Each comes from the one declaration of its operation
 (a primitive in ``ops.py``, a composite in ``functional.py``, the backward
-pass in ``autograd.py``), which installs it with :func:`install_method`, the
+pass in ``autograd.py``), which installs it with ``install_method``, the
 way JAX attaches its array methods.  So adding an op never means editing this
 file, and no module here imports one above it.
 """
