@@ -9,26 +9,8 @@
 array([0.9, 1.8])
 """
 
-from . import schedules
-from .adaptive import (
-    Adadelta,
-    Adagrad,
-    Adam,
-    AdamW,
-    AMSGrad,
-    NAdam,
-    RAdam,
-    RMSprop,
-    adadelta_update,
-    adagrad_update,
-    adam_update,
-    adamw_update,
-    amsgrad_update,
-    nadam_update,
-    radam_update,
-    rmsprop_torch_update,
-    rmsprop_update,
-)
+from . import rules, schedules
+from .adaptive import Adadelta, Adagrad, Adam, AdamW, AMSGrad, NAdam, RAdam, RMSprop
 from .curvature import (
     ConvexityReport,
     check_convexity,
@@ -37,19 +19,7 @@ from .curvature import (
     hessian_eigenvalues,
     hessian_matrix,
 )
-from .gd import (
-    GD,
-    SGD,
-    Momentum,
-    Nesterov,
-    NormalizedGD,
-    gd_update,
-    momentum_update,
-    nesterov_lookahead,
-    nesterov_update,
-    normalized_update,
-    sgd_torch_update,
-)
+from .gd import GD, SGD, Momentum, Nesterov, NormalizedGD
 from .linesearch import (
     Backtracking,
     Bracketing,
@@ -60,8 +30,8 @@ from .linesearch import (
     golden_section_search,
 )
 from .minimize import MinimizeResult, Trajectory, minimize, optimizer_class
-from .newton import Newton, hessian_of_loss, newton_update
-from .optimizer import ClosureRequired, Optimizer
+from .newton import Newton
+from .optimizer import Optimizer
 from .schedules import Scheduled
 from .search import LogUniform, Record, Results, grid_search, log_uniform, objective, random_search
 
@@ -71,13 +41,9 @@ OPTIMIZERS = {cls.__name__: cls for cls in (
     Adagrad, RMSprop, Adadelta, Newton)}
 
 __all__ = [
-    "Optimizer", "ClosureRequired", "OPTIMIZERS",
+    "Optimizer", "OPTIMIZERS", "rules",
     "GD", "Momentum", "Nesterov", "NormalizedGD", "SGD",
     "Adam", "AMSGrad", "AdamW", "NAdam", "RAdam", "Adagrad", "RMSprop", "Adadelta", "Newton",
-    "gd_update", "momentum_update", "nesterov_lookahead", "nesterov_update",
-    "normalized_update", "sgd_torch_update", "adam_update", "amsgrad_update", "adamw_update",
-    "nadam_update", "radam_update", "adagrad_update", "rmsprop_update",
-    "rmsprop_torch_update", "adadelta_update", "newton_update", "hessian_of_loss",
     "Bracketing", "GoldenSection", "Backtracking", "LineSearchResult",
     "bracketing_search", "golden_section_search", "backtracking_search",
     "schedules", "Scheduled",
