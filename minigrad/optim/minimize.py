@@ -115,13 +115,13 @@ def minimize(f, x0, optimizer="GD", steps=100, schedule=None, tol=None, **opt_kw
         opt.step(closure if opt.needs_closure else None)
         search = getattr(opt, "last_search", None)
         if search is not None:
-            lrs.append(search.alpha)
-            probes["step"].append(np.full(len(search.alphas), t))
-            probes["alpha"].append(search.alphas)
-            probes["x"].append(search.positions().reshape(len(search.alphas), -1))
+            lrs.append(search.lr)
+            probes["step"].append(np.full(len(search.lrs), t))
+            probes["alpha"].append(search.lrs)
+            probes["x"].append(search.positions().reshape(len(search.lrs), -1))
             probes["loss"].append(search.losses)
         else:
-            lrs.append(opt.hyper.get("lr", np.nan))
+            lrs.append(opt.param_groups[0].get("lr", np.nan))
     if not converged:
         record()
     n = x.data.size
