@@ -1,6 +1,9 @@
 """Optimizers as the book's equations (chapter 6), line searches, schedules,
 ``minimize`` with trajectories, hyperparameter search and curvature tools.
 
+Every update rule is a pure function in :mod:`minigrad.optim.rules`; each
+optimizer class applies one (``Momentum`` applies ``rules.momentum``, eq. 6.11).
+
 >>> import minigrad as mg
 >>> phi = mg.tensor([1.0, 2.0], requires_grad=True)
 >>> opt = mg.optim.Momentum(phi, lr=0.1, beta=0.5)
