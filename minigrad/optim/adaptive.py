@@ -58,8 +58,8 @@ class Adam(Optimizer):
     def rule_for(self, group):
         return rules.amsgrad if group["amsgrad"] else rules.adam
 
-    def _apply(self, p, g, state, rule, names, kwargs):
-        """``rules.adam`` computed in place in ``m``, ``v`` and ``p.data``.
+    def _apply(self, phi, g, state, rule, names, kwargs):
+        """``rules.adam`` computed in place in ``m``, ``v`` and the parameter's ``phi``.
 
         The same operations in the same order as the rule, so the same bits
         (tested), with two temporaries instead of about ten: for a network's
@@ -67,7 +67,7 @@ class Adam(Optimizer):
         (benchmarks/README.md).
         """
         if rule is not rules.adam:
-            return super()._apply(p, g, state, rule, names, kwargs)
+            return super()._apply(phi, g, state, rule, names, kwargs)
         beta, gamma, t = kwargs["beta"], kwargs["gamma"], kwargs["t"]
         m, v = state["m"], state["v"]
         m *= beta
@@ -84,7 +84,7 @@ class Adam(Optimizer):
             denominator += kwargs["eps"]
         step *= kwargs["lr"]                        # lr * m_hat / denominator, eq. 6.17
         step /= denominator
-        p.data -= step
+        phi -= step
 
 
 class AMSGrad(Adam):

@@ -103,12 +103,11 @@ def rule_arguments(names, group):
 
     A name the group does not hold is left out, so the rule's default applies.
     """
-    kwargs = {}
-    for name in names:
-        if name in group:
-            kwargs[name] = group[name]
-        elif name in ("beta", "gamma") and "betas" in group:
-            kwargs[name] = group["betas"][name == "gamma"]
+    kwargs = {name: group[name] for name in names if name in group}
+    if "betas" in group:
+        for k, name in enumerate(("beta", "gamma")):
+            if name in names:
+                kwargs[name] = group["betas"][k]
     return kwargs
 
 
@@ -197,7 +196,7 @@ class Optimizer:
                 f"loss.backward(); return loss\n    opt.step(closure)")
         loss, group = self._gradients(closure)
         self._update(group)
-        self.steps += 1
+        self.__dict__["steps"] += 1        # not a hyperparameter: skip __setattr__
         return loss
 
     def _gradients(self, closure):
@@ -237,28 +236,35 @@ class Optimizer:
         rule = self.rule_for(group)
         names, keywords = rule_signature(rule)
         kwargs = rule_arguments(keywords, group)
+        counts_t = "t" in keywords
         decay = group.get("weight_decay", 0) if self.l2_weight_decay else 0
-        for i, p in enumerate(group["params"]):
-            if p.grad is None:
+        apply = self._apply
+        for i, (p, state) in enumerate(zip(group["params"], self.state)):
+            g = p.grad
+            if g is None:
                 continue
-            phi, g = p.data, grad_array(p)
-            state = self._state(i, phi, group)
+            if type(g) is not np.ndarray:
+                g = grad_array(p)
+            phi = p.data
+            if not state:
+                self._state(i, phi, group)
             state["t"] += 1
-            if "t" in keywords:
+            if counts_t:
                 kwargs["t"] = state["t"]
             if decay != 0:
                 g = rules.l2_gradient(phi, g, weight_decay=decay)
-            self._apply(p, g, state, rule, names, kwargs)
+            apply(phi, g, state, rule, names, kwargs)
 
-    def _apply(self, p, g, state, rule, names, kwargs):
-        """Call the rule on one parameter; keep its new state; write its new value."""
-        out = rule(p.data, g, *[state[name] for name in names], **kwargs)
+    def _apply(self, phi, g, state, rule, names, kwargs):
+        """Call the rule on one parameter's array ``phi``; keep the new state; write
+        the new value into ``phi`` (the parameter's own array)."""
         if names:
-            new = out[0]
-            state.update(zip(names, out[1:]))
+            new, *arrays = rule(phi, g, *[state[name] for name in names], **kwargs)
+            for name, value in zip(names, arrays):
+                state[name] = value
         else:
-            new = out
-        p.data[...] = new
+            new = rule(phi, g, **kwargs)
+        phi[...] = new
 
     # ------------------------------------------------------- display
     def _hyper_repr(self):
