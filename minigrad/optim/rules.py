@@ -15,9 +15,9 @@ must give the rule's numbers (tests/optim/test_optimizers.py checks Adam's).
 
 Names: ``lr`` is the learning rate, the book's alpha, in every rule; ``beta``
 and ``gamma`` are the book's averaging constants (PyTorch's ``betas``).  The
-only ``alpha`` in this package is PyTorch's name for RMSprop's averaging
-constant.  Rules named after a PyTorch optimizer follow its documented
-algorithm (and match ``torch.optim`` step for step, see
+only argument called ``alpha`` is RMSprop's: PyTorch's name for its averaging
+constant, never a learning rate.  Rules named after a PyTorch optimizer follow
+its documented algorithm (and match ``torch.optim`` step for step, see
 tests/optim/test_torch_oracle.py).
 
 >>> import numpy as np
