@@ -58,31 +58,28 @@ class Adam(Optimizer):
     def rule_for(self, group):
         return rules.amsgrad if group["amsgrad"] else rules.adam
 
-    def _apply(self, phi, g, state, rule, names, kwargs):
-        """``rules.adam`` computed in place in ``m``, ``v`` and the parameter's ``phi``.
+    @staticmethod
+    def in_place(phi, g, m, v, *, t, lr, beta, gamma, eps, eps_inside_sqrt=False):
+        """``rules.adam`` computed in place in ``phi``, ``m`` and ``v``.
 
         The same operations in the same order as the rule, so the same bits
         (tested), with two temporaries instead of about ten: for a network's
         large arrays the temporaries, not the arithmetic, dominate the step
         (benchmarks/README.md).
         """
-        if rule is not rules.adam:
-            return super()._apply(phi, g, state, rule, names, kwargs)
-        beta, gamma, t = kwargs["beta"], kwargs["gamma"], kwargs["t"]
-        m, v = state["m"], state["v"]
         m *= beta
         m += (1 - beta) * g                         # eq. 6.15
         v *= gamma
         v += (1 - gamma) * g ** 2
         step = m / (1 - beta ** t)                  # m_hat, eq. 6.16
         v_hat = v / (1 - gamma ** t)
-        if kwargs.get("eps_inside_sqrt"):
-            v_hat += kwargs["eps"]
+        if eps_inside_sqrt:
+            v_hat += eps
             denominator = np.sqrt(v_hat, out=v_hat)
         else:
             denominator = np.sqrt(v_hat, out=v_hat)
-            denominator += kwargs["eps"]
-        step *= kwargs["lr"]                        # lr * m_hat / denominator, eq. 6.17
+            denominator += eps
+        step *= lr                                  # lr * m_hat / denominator, eq. 6.17
         step /= denominator
         phi -= step
 

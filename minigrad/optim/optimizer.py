@@ -10,7 +10,9 @@ An optimizer class *declares* what it does and the base class does the rest:
 * ``init_state(phi, group)``: the state before the first step (zeros unless
   the class says otherwise);
 * ``l2_weight_decay = True`` for the PyTorch classes whose ``weight_decay``
-  adds ``weight_decay * phi`` to the gradient (``rules.l2_gradient``).
+  adds ``weight_decay * phi`` to the gradient (``rules.l2_gradient``);
+* optionally ``in_place``, the rule computed in place, where speed needs it
+  (the rule itself stays pure).
 
 ``step`` does the bookkeeping once for every class: it calls the closure,
 skips parameters without a gradient, counts each parameter's steps ``t``,
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import inspect
 from functools import cache
+from operator import itemgetter
 
 import numpy as np
 
@@ -98,17 +101,46 @@ def rule_signature(rule):
     return state, keywords
 
 
-def rule_arguments(names, group):
-    """The rule's keyword arguments from a parameter group (``betas`` -> ``beta, gamma``).
+def _getter(keys):
+    """``group -> tuple of group[key] for key in keys``, at C speed (itemgetter)."""
+    if len(keys) == 1:
+        return lambda group, get=itemgetter(keys[0]): (get(group),)
+    return itemgetter(*keys)
 
-    A name the group does not hold is left out, so the rule's default applies.
+
+class RulePlan:
+    """How the base class calls a rule: which state arrays it takes and where each
+    of its keyword arguments comes from in a parameter group.
+
+    Keywords are looked up by name; ``beta`` and ``gamma`` come from ``betas``;
+    ``t`` is the step count; a keyword the group does not hold keeps the
+    rule's default.  Built once per rule and optimizer, and the keyword
+    arguments are rebuilt only when a hyperparameter changed, because a step
+    must be cheap (the Gabor benchmark takes 2000 of them).
     """
-    kwargs = {name: group[name] for name in names if name in group}
-    if "betas" in group:
-        for k, name in enumerate(("beta", "gamma")):
-            if name in names:
-                kwargs[name] = group["betas"][k]
-    return kwargs
+
+    def __init__(self, rule, group):
+        self.names, keywords = rule_signature(rule)
+        self.counts_t = "t" in keywords
+        self.splits_betas = "beta" in keywords and "betas" in group
+        keys = [k for k in keywords if k in group and k != "params"]
+        if self.splits_betas:
+            keys.append("betas")
+        self.keys = tuple(keys)
+        self.values = _getter(self.keys) if keys else (lambda group: ())
+        self.state_arrays = _getter(self.names) if self.names else (lambda state: ())
+        self.seen = None            # the hyperparameter values behind ``kwargs``
+        self.kwargs = {}
+
+    def arguments(self, group):
+        """The rule's keyword arguments for this step (``t`` is set per parameter)."""
+        values = self.values(group)
+        if values != self.seen:
+            kwargs = dict(zip(self.keys, values))
+            if self.splits_betas:
+                kwargs["beta"], kwargs["gamma"] = kwargs.pop("betas")
+            self.kwargs, self.seen = kwargs, values
+        return self.kwargs
 
 
 def _summary(value):
@@ -144,6 +176,10 @@ class Optimizer:
     rule = None
     #: True for the classes whose ``weight_decay`` is PyTorch's coupled L2 term.
     l2_weight_decay = False
+    #: Optionally, ``rule`` computed in place: same arguments, writes the new values
+    #: into ``phi`` and the state arrays and returns nothing.  Only for speed, and
+    #: it must give the rule's numbers (Adam has one).
+    in_place = None
     #: True for methods that must evaluate the loss themselves (line search,
     #: Nesterov, Newton): their ``step`` needs a closure.
     needs_closure = False
@@ -154,6 +190,7 @@ class Optimizer:
         object.__setattr__(self, "param_groups", [{"params": params, **defaults}])
         object.__setattr__(self, "state", [{} for _ in params])
         object.__setattr__(self, "steps", 0)
+        object.__setattr__(self, "_plans", {})        # rule -> RulePlan
 
     # ------------------------------------------------ hyperparameters
     @property
@@ -178,7 +215,7 @@ class Optimizer:
     # ------------------------------------------------------ stepping
     def zero_grad(self):
         """Forget the gradients: set every parameter's ``.grad`` to None."""
-        for p in self.params:
+        for p in self.param_groups[0]["params"]:
             p.grad = None
 
     def step(self, closure=None):
@@ -194,16 +231,19 @@ class Optimizer:
                 f"calls loss.backward() and returns the loss:\n"
                 f"    def closure():\n        opt.zero_grad(); loss = f(); "
                 f"loss.backward(); return loss\n    opt.step(closure)")
-        loss, group = self._gradients(closure)
+        if closure is None:
+            loss, group = None, self.param_groups[0]
+        else:
+            loss, group = self._gradients(closure)
         self._update(group)
         self.__dict__["steps"] += 1        # not a hyperparameter: skip __setattr__
         return loss
 
     def _gradients(self, closure):
-        """Leave in each ``p.grad`` the gradient the rule uses; return ``(loss, group)``,
-        the hyperparameters of this step.  Nesterov, line search and Newton override it."""
-        loss = None if closure is None else self._evaluate(closure)
-        return loss, self.param_groups[0]
+        """Call the closure so that each ``p.grad`` holds the gradient the rule uses;
+        return ``(loss, group)``, the hyperparameters of this step.  Nesterov, line
+        search and Newton override it."""
+        return self._evaluate(closure), self.param_groups[0]
 
     def _evaluate(self, closure):
         """Run the closure with graph recording on; it must return the loss."""
@@ -234,11 +274,13 @@ class Optimizer:
     def _update(self, group):
         """The bookkeeping of every step: count ``t``, apply the rule, write in place."""
         rule = self.rule_for(group)
-        names, keywords = rule_signature(rule)
-        kwargs = rule_arguments(keywords, group)
-        counts_t = "t" in keywords
+        plan = self._plans.get(rule)
+        if plan is None:
+            plan = self._plans[rule] = RulePlan(rule, group)
+        names, counts_t, state_arrays = plan.names, plan.counts_t, plan.state_arrays
+        kwargs = plan.arguments(group)
         decay = group.get("weight_decay", 0) if self.l2_weight_decay else 0
-        apply = self._apply
+        in_place = self.in_place if rule is self.rule else None
         for i, (p, state) in enumerate(zip(group["params"], self.state)):
             g = p.grad
             if g is None:
@@ -253,18 +295,17 @@ class Optimizer:
                 kwargs["t"] = state["t"]
             if decay != 0:
                 g = rules.l2_gradient(phi, g, weight_decay=decay)
-            apply(phi, g, state, rule, names, kwargs)
-
-    def _apply(self, phi, g, state, rule, names, kwargs):
-        """Call the rule on one parameter's array ``phi``; keep the new state; write
-        the new value into ``phi`` (the parameter's own array)."""
-        if names:
-            new, *arrays = rule(phi, g, *[state[name] for name in names], **kwargs)
-            for name, value in zip(names, arrays):
-                state[name] = value
-        else:
-            new = rule(phi, g, **kwargs)
-        phi[...] = new
+            if in_place is not None:
+                in_place(phi, g, *state_arrays(state), **kwargs)   # writes into phi, state
+            elif names:
+                out = rule(phi, g, *state_arrays(state), **kwargs)
+                if len(out) == 2:
+                    state[names[0]] = out[1]
+                else:
+                    state.update(zip(names, out[1:]))
+                phi[...] = out[0]
+            else:
+                phi[...] = rule(phi, g, **kwargs)
 
     # ------------------------------------------------------- display
     def _hyper_repr(self):
