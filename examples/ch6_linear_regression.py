@@ -75,7 +75,7 @@ def main():
     probes = search.probe_step == k
     phi_k, g_k = search.x[k], mg.grad(L)(search.x[k])
     mplot.line_search_probes(lambda a: L(phi_k - a * g_k),
-                             list(zip(search.probe_alpha[probes], search.probe_loss[probes])),
+                             list(zip(search.probe_lr[probes], search.probe_loss[probes])),
                              MAX_DIST, chosen=search.lr[k],
                              title=f"Step {k + 1}: bracketing search along -gradient "
                                    f"(cf. fig. 6.10)",

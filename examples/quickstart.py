@@ -50,14 +50,14 @@ def linear_regression():
     x = rng.uniform(0.0, 2.0, size=12)
     y = 0.4 + 0.75 * x + 0.08 * rng.standard_normal(12)
     phi = mg.tensor([0.0, 0.0], requires_grad=True, name="phi")
-    alpha = 0.02                       # learning rate: try 0.05 to watch it diverge
+    lr = 0.02                          # learning rate: try 0.05 to watch it diverge
     for step in range(101):
         prediction = phi[0] + phi[1] * x
         loss = ((prediction - y) ** 2).sum()      # least squares, eq. 6.5
         phi.grad = None
         loss.backward()
         with mg.no_grad():
-            phi.data = phi.data - alpha * phi.grad    # phi <- phi - alpha dL/dphi
+            phi.data = phi.data - lr * phi.grad       # eq. 6.3, lr is the book's alpha
         if step % 20 == 0:
             print(f"   step {step:3d}  loss {loss.item():9.5f}  "
                   f"phi = [{phi.data[0]: .4f}, {phi.data[1]: .4f}]")

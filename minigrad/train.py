@@ -88,10 +88,7 @@ def _check_data(data):
 
 
 def _set_lr(optimizer, lr):
-    if hasattr(optimizer, "set_lr"):
-        optimizer.set_lr(lr)
-    else:
-        optimizer.lr = lr
+    optimizer.lr = lr
 
 
 def _get_lr(optimizer):

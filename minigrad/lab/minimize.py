@@ -27,7 +27,7 @@ class Trajectory:
     ``x`` (steps+1, n) the parameters before each step and after the last;
     ``loss`` and ``grad_norm`` (steps+1,) at those points; ``lr`` (steps,) the
     learning rate of each step (the chosen alpha for a line search).  Every
-    line-search probe: ``probe_step`` (which step), ``probe_alpha``,
+    line-search probe: ``probe_step`` (which step), ``probe_lr``,
     ``probe_x`` (k, n) and ``probe_loss`` (k,).
     """
 
@@ -36,7 +36,7 @@ class Trajectory:
     grad_norm: np.ndarray
     lr: np.ndarray
     probe_step: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
-    probe_alpha: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    probe_lr: np.ndarray = field(default_factory=lambda: np.zeros(0))
     probe_x: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     probe_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
@@ -127,7 +127,7 @@ def minimize(f, x0, optimizer="GD", steps=100, schedule=None, tol=None, batches=
         return loss
 
     xs, losses, norms, lrs = [], [], [], []
-    probes = {"step": [], "alpha": [], "x": [], "loss": []}
+    probes = {"step": [], "lr": [], "x": [], "loss": []}
 
     def record():
         loss = closure()           # loss and gradient at the current point
@@ -153,13 +153,13 @@ def minimize(f, x0, optimizer="GD", steps=100, schedule=None, tol=None, batches=
             opt.step(lambda batch=batch: closure(batch))
         search = getattr(opt, "last_search", None)
         if search is not None:
-            lrs.append(search.alpha)
-            probes["step"].append(np.full(len(search.alphas), t))
-            probes["alpha"].append(search.alphas)
-            probes["x"].append(search.positions().reshape(len(search.alphas), -1))
+            lrs.append(search.lr)
+            probes["step"].append(np.full(len(search.lrs), t))
+            probes["lr"].append(search.lrs)
+            probes["x"].append(search.positions().reshape(len(search.lrs), -1))
             probes["loss"].append(search.losses)
         else:
-            lrs.append(opt.hyper.get("lr", np.nan))
+            lrs.append(opt.param_groups[0].get("lr", np.nan))
     if not finished:
         record()
     return MinimizeResult(x.data.copy(), losses[-1], _trajectory(xs, losses, norms, lrs, probes),
@@ -180,6 +180,6 @@ def _trajectory(xs, losses, norms, lrs, probes):
         x=np.array(xs).reshape(len(xs), n), loss=np.array(losses), grad_norm=np.array(norms),
         lr=np.array(lrs, dtype=np.float64),
         probe_step=cat(probes["step"], np.zeros(0, dtype=int)),
-        probe_alpha=cat(probes["alpha"], np.zeros(0)),
+        probe_lr=cat(probes["lr"], np.zeros(0)),
         probe_x=cat(probes["x"], np.zeros((0, n))),
         probe_loss=cat(probes["loss"], np.zeros(0)))

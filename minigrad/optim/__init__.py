@@ -1,5 +1,7 @@
-"""Optimizers as the book's equations (chapter 6), line searches, schedules,
-``minimize`` with trajectories, hyperparameter search and curvature tools.
+"""Optimizers as the book's equations (chapter 6), line searches and schedules.
+
+Every update rule is a pure function in :mod:`minigrad.optim.rules`; each
+optimizer class applies one (``Momentum`` applies ``rules.momentum``, eq. 6.11).
 
 >>> import minigrad as mg
 >>> phi = mg.tensor([1.0, 2.0], requires_grad=True)
@@ -9,39 +11,9 @@
 array([0.9, 1.8])
 """
 
-from . import schedules
-from .adaptive import (
-    Adadelta,
-    Adagrad,
-    Adam,
-    AdamW,
-    AMSGrad,
-    NAdam,
-    RAdam,
-    RMSprop,
-    adadelta_update,
-    adagrad_update,
-    adam_update,
-    adamw_update,
-    amsgrad_update,
-    nadam_update,
-    radam_update,
-    rmsprop_torch_update,
-    rmsprop_update,
-)
-from .gd import (
-    GD,
-    SGD,
-    Momentum,
-    Nesterov,
-    NormalizedGD,
-    gd_update,
-    momentum_update,
-    nesterov_lookahead,
-    nesterov_update,
-    normalized_update,
-    sgd_torch_update,
-)
+from . import rules, schedules
+from .adaptive import Adadelta, Adagrad, Adam, AdamW, AMSGrad, NAdam, RAdam, RMSprop
+from .gd import GD, SGD, Momentum, Nesterov, NormalizedGD
 from .linesearch import (
     Backtracking,
     Bracketing,
@@ -51,8 +23,8 @@ from .linesearch import (
     bracketing_search,
     golden_section_search,
 )
-from .newton import Newton, hessian_of_loss, newton_update
-from .optimizer import ClosureRequired, Optimizer
+from .newton import Newton
+from .optimizer import Optimizer
 from .schedules import Scheduled
 
 #: Every optimizer class by name (``minimize(..., optimizer="adam")`` looks here).
@@ -61,13 +33,9 @@ OPTIMIZERS = {cls.__name__: cls for cls in (
     Adagrad, RMSprop, Adadelta, Newton)}
 
 __all__ = [
-    "Optimizer", "ClosureRequired", "OPTIMIZERS",
+    "Optimizer", "OPTIMIZERS", "rules",
     "GD", "Momentum", "Nesterov", "NormalizedGD", "SGD",
     "Adam", "AMSGrad", "AdamW", "NAdam", "RAdam", "Adagrad", "RMSprop", "Adadelta", "Newton",
-    "gd_update", "momentum_update", "nesterov_lookahead", "nesterov_update",
-    "normalized_update", "sgd_torch_update", "adam_update", "amsgrad_update", "adamw_update",
-    "nadam_update", "radam_update", "adagrad_update", "rmsprop_update",
-    "rmsprop_torch_update", "adadelta_update", "newton_update", "hessian_of_loss",
     "Bracketing", "GoldenSection", "Backtracking", "LineSearchResult",
     "bracketing_search", "golden_section_search", "backtracking_search",
     "schedules", "Scheduled",

@@ -1,9 +1,10 @@
-"""Line searches: how far to walk along the downhill direction ``phi - alpha * g``.
+"""Line searches: how far to walk along the downhill direction ``phi - lr * g``.
 
-Each search looks at a function of one variable, ``f(alpha)``, for ``alpha`` in
+Each search looks at a function of one variable, ``f(lr)``, for ``lr`` in
 ``[0, max_dist]``, and records every point it evaluates (its *probes*), so the
 search can be drawn.  ``GD(params, line_search=Bracketing())`` uses one as its
-step-size rule instead of a fixed learning rate (eq. 6.3 with a chosen alpha).
+step-size rule instead of a fixed learning rate (eq. 6.3, where the book
+writes alpha for the step ``lr`` the search chooses).
 
 * :class:`Bracketing` - the four-point bracketing of the book's Figure 6.10;
 * :class:`GoldenSection` - three points, the interval shrinks by the golden ratio;
@@ -19,15 +20,15 @@ import numpy as np
 
 @dataclass
 class LineSearchResult:
-    """The chosen step ``alpha`` and every probe ``(alphas[k], losses[k])``.
+    """The chosen step ``lr`` and every probe ``(lrs[k], losses[k])``.
 
     When the search ran inside an optimizer, ``origin`` is the flattened start
     point and ``direction`` the flattened search direction (``-g``), so
     :meth:`positions` gives the probes as points in parameter space.
     """
 
-    alpha: float
-    alphas: np.ndarray
+    lr: float
+    lrs: np.ndarray
     losses: np.ndarray
     iterations: int = 0
     origin: np.ndarray | None = field(default=None, repr=False)
@@ -37,29 +38,29 @@ class LineSearchResult:
         """The probes in parameter space, shape ``(n_probes, n_params)``."""
         if self.origin is None:
             raise ValueError("this search ran on a bare 1-D function: no positions")
-        return self.origin[None, :] + self.alphas[:, None] * self.direction[None, :]
+        return self.origin[None, :] + self.lrs[:, None] * self.direction[None, :]
 
 
 class _Probe:
-    """Wraps ``f`` so that each distinct alpha is evaluated once and recorded."""
+    """Wraps ``f`` so that each distinct step is evaluated once and recorded."""
 
     def __init__(self, f):
         self.f = f
         self.cache = {}
-        self.alphas = []
+        self.lrs = []
         self.losses = []
 
-    def __call__(self, alpha):
-        alpha = float(alpha)
-        if alpha not in self.cache:
-            loss = float(self.f(alpha))
-            self.cache[alpha] = loss
-            self.alphas.append(alpha)
+    def __call__(self, lr):
+        lr = float(lr)
+        if lr not in self.cache:
+            loss = float(self.f(lr))
+            self.cache[lr] = loss
+            self.lrs.append(lr)
             self.losses.append(loss)
-        return self.cache[alpha]
+        return self.cache[lr]
 
-    def result(self, alpha, iterations):
-        return LineSearchResult(float(alpha), np.array(self.alphas), np.array(self.losses),
+    def result(self, lr, iterations):
+        return LineSearchResult(float(lr), np.array(self.lrs), np.array(self.losses),
                                 iterations)
 
 
@@ -82,7 +83,7 @@ class Bracketing:
 
     >>> from minigrad.optim import Bracketing
     >>> res = Bracketing(max_dist=2.0).search(lambda a: (a - 0.7) ** 2)
-    >>> round(res.alpha, 3)
+    >>> round(res.lr, 3)
     0.7
     """
 
@@ -122,13 +123,13 @@ class Bracketing:
 def bracketing_search(f, max_dist=1.0, thresh=1e-4, max_iter=100):
     """The bracketing line search (Figure 6.10) of a function of one variable.
 
-    Returns the step ``alpha`` in ``[0, max_dist]``; see :class:`Bracketing`.
+    Returns the step ``lr`` in ``[0, max_dist]``; see :class:`Bracketing`.
 
     >>> from minigrad.optim import bracketing_search
     >>> round(bracketing_search(lambda a: (a - 0.25) ** 2 + 1.0), 3)
     0.25
     """
-    return Bracketing(max_dist, thresh, max_iter).search(f).alpha
+    return Bracketing(max_dist, thresh, max_iter).search(f).lr
 
 
 # ----------------------------------------------------------- golden section
@@ -143,7 +144,7 @@ class GoldenSection:
     iteration costs one new evaluation while the interval shrinks by 0.618.
 
     >>> from minigrad.optim import GoldenSection
-    >>> round(GoldenSection(max_dist=3.0).search(lambda a: (a - 2.0) ** 2).alpha, 4)
+    >>> round(GoldenSection(max_dist=3.0).search(lambda a: (a - 2.0) ** 2).lr, 4)
     2.0
     """
 
@@ -175,13 +176,13 @@ class GoldenSection:
 
 def golden_section_search(f, max_dist=1.0, thresh=1e-5, max_iter=100):
     """Golden-section search of a function of one variable on ``[0, max_dist]``."""
-    return GoldenSection(max_dist, thresh, max_iter).search(f).alpha
+    return GoldenSection(max_dist, thresh, max_iter).search(f).lr
 
 
 # ------------------------------------------------------------- backtracking
 class Backtracking:
     """Armijo backtracking: start at ``max_dist``, shrink by ``rho`` until
-    ``f(alpha) <= f(0) + c * alpha * slope`` (sufficient decrease).
+    ``f(lr) <= f(0) + c * lr * slope`` (sufficient decrease).
 
     ``slope`` is the derivative of ``f`` at 0; along ``-g`` it is ``-|g|^2``,
     which the optimizer passes.  Only a step that decreases enough is accepted;
@@ -189,7 +190,7 @@ class Backtracking:
 
     >>> from minigrad.optim import Backtracking
     >>> res = Backtracking(max_dist=1.0).search(lambda a: (1 - 2 * a) ** 2, slope=-4.0)
-    >>> res.alpha, res.alphas
+    >>> res.lr, res.lrs
     (0.5, array([0. , 1. , 0.5]))
     """
 
@@ -211,14 +212,14 @@ class Backtracking:
                              "(for the direction -g it is -|g|^2).")
         L = _Probe(f)
         f0 = L(0.0) if f0 is None else float(f0)
-        alpha = float(self.max_dist)
+        lr = float(self.max_dist)
         n_iter = 0
-        while L(alpha) > f0 + self.c * alpha * slope and n_iter < self.max_iter:
+        while L(lr) > f0 + self.c * lr * slope and n_iter < self.max_iter:
             n_iter += 1
-            alpha *= self.rho
-        return L.result(alpha, n_iter)
+            lr *= self.rho
+        return L.result(lr, n_iter)
 
 
 def backtracking_search(f, slope, max_dist=1.0, rho=0.5, c=1e-4, max_iter=50):
     """Armijo backtracking on a function of one variable with derivative ``slope`` at 0."""
-    return Backtracking(max_dist, rho, c, max_iter).search(f, slope=slope).alpha
+    return Backtracking(max_dist, rho, c, max_iter).search(f, slope=slope).lr

@@ -1,32 +1,44 @@
-"""The optimizer base class: parameters, hyperparameters, state, step().
+"""The optimizer base class: it applies a rule of :mod:`minigrad.optim.rules`.
 
-Every algorithm in this package has two halves:
+An optimizer class *declares* what it does and the base class does the rest:
 
-* an **update rule**, a small pure function on NumPy arrays that reads like the
-  book's equation and cites its number (``momentum_update`` is eq. 6.11).  It
-  returns new arrays and never writes into its inputs, so a ``.grad`` array
-  that happens to be shared with something else is never changed;
-* a **class** in PyTorch's habit (``Momentum(params, lr, beta)``) that keeps
-  the state between steps and applies the rule to each parameter.
+* ``rule``: the pure function of ``rules.py`` applied to each parameter.  Its
+  signature is the contract: after ``phi, g`` come the **state arrays** (kept
+  in ``opt.state``, returned updated by the rule), and its keyword arguments are
+  **hyperparameters**, looked up by name in the parameter group (``beta`` and
+  ``gamma`` come from ``betas``; ``t`` is the step count);
+* ``init_state(phi, group)``: the state before the first step (zeros unless
+  the class says otherwise);
+* ``l2_weight_decay = True`` for the PyTorch classes whose ``weight_decay``
+  adds ``weight_decay * phi`` to the gradient (``rules.l2_gradient``);
+* optionally ``in_place``, the rule computed in place, where speed needs it
+  (the rule itself stays pure).
 
-How parameters change: the new values are written **in place**,
-``p.data[...] = new``.  The array object of a parameter therefore never
-changes (anything holding ``p.data`` sees the update, as in PyTorch) and its
-dtype is kept: a float32 parameter stays float32.
+``step`` does the bookkeeping once for every class: it calls the closure,
+skips parameters without a gradient, counts each parameter's steps ``t``,
+calls the rule and writes the new value **in place**, ``p.data[...] = new``.
+So a parameter's array object never changes (anything holding ``p.data`` sees
+the update, as in PyTorch), its dtype is kept (float32 stays float32), and
+``.grad`` is never written to.
 
-Hyperparameters live in ``opt.hyper`` (a dict) and read as attributes, so a
-schedule can change them between steps::
-
-    opt.lr = schedule(t)          # or opt.set_lr(schedule(t))
+Hyperparameters have one home, PyTorch's ``opt.param_groups[0]`` (a dict
+that also holds ``"params"``).  ``opt.lr`` reads and ``opt.lr = 0.01``
+writes that same dict, which is how a schedule changes them between steps;
+``opt.defaults`` keeps the constructor's values, as in PyTorch.
 """
 
 from __future__ import annotations
+
+import inspect
+from functools import cache
+from operator import itemgetter
 
 import numpy as np
 
 from ..autograd import enable_grad
 from ..errors import ClosureRequired
-from ..tensor import Tensor
+from ..tensor import Tensor, unwrap
+from . import rules
 
 
 def _check_params(params, owner):
@@ -75,8 +87,60 @@ def _check_params(params, owner):
 
 def grad_array(p):
     """The gradient of ``p`` as an ndarray (a create_graph gradient is a Tensor)."""
-    g = p.grad
-    return g.data if isinstance(g, Tensor) else np.asarray(g)
+    return np.asarray(unwrap(p.grad))
+
+
+@cache
+def rule_signature(rule):
+    """``(state_names, hyperparameter_names)`` of a rule: its positional arguments
+    after ``phi, g`` and its keyword-only arguments."""
+    kinds = inspect.Parameter
+    args = inspect.signature(rule).parameters.values()
+    state = tuple(a.name for a in args if a.kind == kinds.POSITIONAL_OR_KEYWORD)[2:]
+    keywords = tuple(a.name for a in args if a.kind == kinds.KEYWORD_ONLY)
+    return state, keywords
+
+
+def _getter(keys):
+    """``group -> tuple of group[key] for key in keys``, at C speed (itemgetter)."""
+    if len(keys) == 1:
+        return lambda group, get=itemgetter(keys[0]): (get(group),)
+    return itemgetter(*keys)
+
+
+class RulePlan:
+    """How the base class calls a rule: which state arrays it takes and where each
+    of its keyword arguments comes from in a parameter group.
+
+    Keywords are looked up by name; ``beta`` and ``gamma`` come from ``betas``;
+    ``t`` is the step count; a keyword the group does not hold keeps the
+    rule's default.  Built once per rule and optimizer, and the keyword
+    arguments are rebuilt only when a hyperparameter changed, because a step
+    must be cheap (the Gabor benchmark takes 2000 of them).
+    """
+
+    def __init__(self, rule, group):
+        self.names, keywords = rule_signature(rule)
+        self.counts_t = "t" in keywords
+        self.splits_betas = "beta" in keywords and "betas" in group
+        keys = [k for k in keywords if k in group and k != "params"]
+        if self.splits_betas:
+            keys.append("betas")
+        self.keys = tuple(keys)
+        self.values = _getter(self.keys) if keys else (lambda group: ())
+        self.state_arrays = _getter(self.names) if self.names else (lambda state: ())
+        self.seen = None            # the hyperparameter values behind ``kwargs``
+        self.kwargs = {}
+
+    def arguments(self, group):
+        """The rule's keyword arguments for this step (``t`` is set per parameter)."""
+        values = self.values(group)
+        if values != self.seen:
+            kwargs = dict(zip(self.keys, values))
+            if self.splits_betas:
+                kwargs["beta"], kwargs["gamma"] = kwargs.pop("betas")
+            self.kwargs, self.seen = kwargs, values
+        return self.kwargs
 
 
 def _summary(value):
@@ -90,11 +154,12 @@ def _summary(value):
 
 
 class Optimizer:
-    """Base class: holds ``params``, hyperparameters ``hyper`` and ``state``.
+    """Base class: ``param_groups``, per-parameter ``state``, and ``step()``.
 
-    Subclasses define ``update(phi, g, state)``, which returns the new value of
-    one parameter and stores its new state arrays in the dict ``state``.
-    ``state`` is a list with one dict per parameter, in the order of ``params``.
+    Subclasses set ``rule`` (and, where needed, ``init_state`` and
+    ``l2_weight_decay``); see the module docstring.  ``state`` is a list with
+    one dict per parameter, in the order of ``params``: ``t`` and the rule's
+    state arrays.
 
     >>> import minigrad as mg
     >>> phi = mg.tensor([1.0, -2.0], requires_grad=True)
@@ -103,54 +168,82 @@ class Optimizer:
     >>> phi.data
     array([ 0.5, -1. ])
     >>> opt.lr = 0.1          # a schedule may change any hyperparameter
-    >>> opt.hyper
-    {'lr': 0.1}
+    >>> opt.param_groups[0]["lr"]
+    0.1
     """
 
+    #: The update rule of :mod:`minigrad.optim.rules` applied to each parameter.
+    rule = None
+    #: True for the classes whose ``weight_decay`` is PyTorch's coupled L2 term.
+    l2_weight_decay = False
+    #: Optionally, ``rule`` computed in place: same arguments, writes the new values
+    #: into ``phi`` and the state arrays and returns nothing.  Only for speed, and
+    #: it must give the rule's numbers (Adam has one).
+    in_place = None
     #: True for methods that must evaluate the loss themselves (line search,
     #: Nesterov, Newton): their ``step`` needs a closure.
     needs_closure = False
 
-    def __init__(self, params, **hyper):
-        object.__setattr__(self, "params", _check_params(params, type(self).__name__))
-        object.__setattr__(self, "hyper", dict(hyper))
-        object.__setattr__(self, "state", [{} for _ in self.params])
+    def __init__(self, params, defaults):
+        params = _check_params(params, type(self).__name__)
+        object.__setattr__(self, "defaults", dict(defaults))
+        object.__setattr__(self, "param_groups", [{"params": params, **defaults}])
+        object.__setattr__(self, "state", [{} for _ in params])
         object.__setattr__(self, "steps", 0)
+        object.__setattr__(self, "_plans", {})        # rule -> RulePlan
 
     # ------------------------------------------------ hyperparameters
+    @property
+    def params(self):
+        """The parameters, ``param_groups[0]["params"]``."""
+        return self.param_groups[0]["params"]
+
     def __getattr__(self, name):
-        hyper = self.__dict__.get("hyper", {})
-        if name in hyper:
-            return hyper[name]
+        groups = self.__dict__.get("param_groups")
+        if groups and name in groups[0]:
+            return groups[0][name]
         raise AttributeError(f"{type(self).__name__} has no attribute or hyperparameter "
                              f"'{name}'")
 
     def __setattr__(self, name, value):
-        if name in self.__dict__.get("hyper", {}):
-            self.hyper[name] = value
+        groups = self.__dict__.get("param_groups")
+        if groups and name in groups[0] and name != "params":
+            groups[0][name] = value
         else:
             object.__setattr__(self, name, value)
-
-    def set_lr(self, lr):
-        """Set the learning rate (what a schedule does between steps)."""
-        self.hyper["lr"] = lr
-        return self
-
-    @property
-    def param_groups(self):
-        """PyTorch-style view: one group holding the params and the hyperparameters.
-
-        ``for g in opt.param_groups: g["lr"] = 0.01`` changes ``opt.lr``.
-        """
-        group = _Group(self.hyper)
-        group.params = self.params
-        return [group]
 
     # ------------------------------------------------------ stepping
     def zero_grad(self):
         """Forget the gradients: set every parameter's ``.grad`` to None."""
-        for p in self.params:
+        for p in self.param_groups[0]["params"]:
             p.grad = None
+
+    def step(self, closure=None):
+        """Apply the update to every parameter that has a gradient.
+
+        With a closure, it is called first (as in PyTorch) and its loss returned.
+        Parameters whose ``.grad`` is None are skipped.
+        """
+        if closure is None and self.needs_closure:
+            raise ClosureRequired(
+                f"{type(self).__name__}.step() needs a closure because it evaluates the "
+                f"loss itself. Pass one that clears the gradients, computes the loss, "
+                f"calls loss.backward() and returns the loss:\n"
+                f"    def closure():\n        opt.zero_grad(); loss = f(); "
+                f"loss.backward(); return loss\n    opt.step(closure)")
+        if closure is None:
+            loss, group = None, self.param_groups[0]
+        else:
+            loss, group = self._gradients(closure)
+        self._update(group)
+        self.__dict__["steps"] += 1        # not a hyperparameter: skip __setattr__
+        return loss
+
+    def _gradients(self, closure):
+        """Call the closure so that each ``p.grad`` holds the gradient the rule uses;
+        return ``(loss, group)``, the hyperparameters of this step.  Nesterov, line
+        search and Newton override it."""
+        return self._evaluate(closure), self.param_groups[0]
 
     def _evaluate(self, closure):
         """Run the closure with graph recording on; it must return the loss."""
@@ -161,37 +254,63 @@ class Optimizer:
                             f"None; it must return the loss after calling backward().")
         return loss
 
-    def _require_closure(self, closure):
-        if closure is None:
-            raise ClosureRequired(
-                f"{type(self).__name__}.step() needs a closure because it evaluates the "
-                f"loss itself. Pass one that clears the gradients, computes the loss, "
-                f"calls loss.backward() and returns the loss:\n"
-                f"    def closure():\n        opt.zero_grad(); loss = f(); "
-                f"loss.backward(); return loss\n    opt.step(closure)")
+    def rule_for(self, group):
+        """The rule of this step (Adam picks ``rules.amsgrad`` when ``amsgrad`` is set)."""
+        return self.rule
 
-    def step(self, closure=None):
-        """Apply the update to every parameter that has a gradient.
+    def init_state(self, phi, group):
+        """The state before the first step: zeros for each of the rule's state arrays."""
+        names, _ = rule_signature(self.rule_for(group))
+        return {name: np.zeros_like(phi) for name in names}
 
-        With a closure, it is called first (as in PyTorch) and its loss returned.
-        Parameters whose ``.grad`` is None are skipped.
-        """
-        loss = None if closure is None else self._evaluate(closure)
-        for p, state in zip(self.params, self.state):
-            if p.grad is None:
+    def _state(self, i, phi, group):
+        """Parameter ``i``'s state, made by :meth:`init_state` on first use."""
+        state = self.state[i]
+        if not state:
+            state["t"] = 0
+            state.update(self.init_state(phi, group))
+        return state
+
+    def _update(self, group):
+        """The bookkeeping of every step: count ``t``, apply the rule, write in place."""
+        rule = self.rule_for(group)
+        plan = self._plans.get(rule)
+        if plan is None:
+            plan = self._plans[rule] = RulePlan(rule, group)
+        names, counts_t, state_arrays = plan.names, plan.counts_t, plan.state_arrays
+        kwargs = plan.arguments(group)
+        decay = group.get("weight_decay", 0) if self.l2_weight_decay else 0
+        in_place = self.in_place if rule is self.rule else None
+        for i, (p, state) in enumerate(zip(group["params"], self.state)):
+            g = p.grad
+            if g is None:
                 continue
-            new = self.update(p.data, grad_array(p), state)
-            if new is not p.data:          # updates that work in place return p.data
-                p.data[...] = new
-        self.steps += 1
-        return loss
-
-    def update(self, phi, g, state):  # pragma: no cover - abstract
-        raise NotImplementedError(f"{type(self).__name__} must define update()")
+            if type(g) is not np.ndarray:
+                g = grad_array(p)
+            phi = p.data
+            if not state:
+                self._state(i, phi, group)
+            state["t"] += 1
+            if counts_t:
+                kwargs["t"] = state["t"]
+            if decay != 0:
+                g = rules.l2_gradient(phi, g, weight_decay=decay)
+            if in_place is not None:
+                in_place(phi, g, *state_arrays(state), **kwargs)   # writes into phi, state
+            elif names:
+                out = rule(phi, g, *state_arrays(state), **kwargs)
+                if len(out) == 2:
+                    state[names[0]] = out[1]
+                else:
+                    state.update(zip(names, out[1:]))
+                phi[...] = out[0]
+            else:
+                phi[...] = rule(phi, g, **kwargs)
 
     # ------------------------------------------------------- display
     def _hyper_repr(self):
-        return ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
+        return ", ".join(f"{k}={v!r}" for k, v in self.param_groups[0].items()
+                         if k != "params" and v is not None)
 
     def __repr__(self):
         lines = [f"{type(self).__name__}({self._hyper_repr()})",
@@ -203,36 +322,3 @@ class Optimizer:
         return "\n".join(lines)
 
     __str__ = __repr__
-
-
-class _Group(dict):
-    """A dict that writes hyperparameters through to the optimizer's ``hyper``."""
-
-    def __init__(self, hyper):
-        super().__init__(hyper)
-        self._hyper = hyper
-
-    def __setitem__(self, key, value):
-        super().__setitem__(key, value)
-        if key != "params":
-            self._hyper[key] = value
-
-    def __getitem__(self, key):
-        if key == "params":
-            return self.params
-        return super().__getitem__(key)
-
-
-def zeros_like(phi):
-    """A float array of zeros shaped like ``phi`` (initial moment estimates)."""
-    return np.zeros_like(phi)
-
-
-def state_or_zeros(state, key, phi):
-    """``state[key]``, or zeros shaped like ``phi`` before the first step.
-
-    Unlike ``state.get(key, zeros_like(phi))`` it allocates (and fills) the zeros
-    only when they are needed, not at every step.
-    """
-    value = state.get(key)
-    return zeros_like(phi) if value is None else value

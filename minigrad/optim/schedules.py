@@ -121,7 +121,8 @@ def values(schedule, steps):
 
 
 class Scheduled:
-    """Wrap an optimizer so that each ``step`` first sets ``lr = schedule(t)``.
+    """Wrap an optimizer so that each ``step`` first sets ``lr = schedule(t)``
+    (or another ``hyperparameter``, e.g. ``"momentum"``).
 
     >>> import minigrad as mg
     >>> phi = mg.tensor([1.0], requires_grad=True)
@@ -132,16 +133,16 @@ class Scheduled:
     ([0.1, 0.05, 0.025], array([0.825]))
     """
 
-    def __init__(self, optimizer, schedule, hyper="lr"):
+    def __init__(self, optimizer, schedule, hyperparameter="lr"):
         self.optimizer = optimizer
         self.schedule = schedule
-        self.hyper = hyper
+        self.hyperparameter = hyperparameter
         self.t = 0
         self.lrs = []
 
     def step(self, closure=None):
         value = float(self.schedule(self.t))
-        self.optimizer.hyper[self.hyper] = value
+        setattr(self.optimizer, self.hyperparameter, value)
         self.lrs.append(value)
         self.t += 1
         return self.optimizer.step(closure)

@@ -63,6 +63,7 @@ CASES = [
     ("Adam", "Adam", dict()),
     ("Adam", "Adam", dict(lr=0.05, betas=(0.8, 0.99), eps=1e-3, weight_decay=0.1)),
     ("AMSGrad", "Adam", dict(lr=0.05)),
+    ("Adam", "Adam", dict(lr=0.05, amsgrad=True, weight_decay=0.1)),
     ("AdamW", "AdamW", dict()),
     ("AdamW", "AdamW", dict(lr=0.05, weight_decay=0.3)),
     ("NAdam", "NAdam", dict()),
@@ -97,7 +98,7 @@ def test_matches_torch_optim(ours, theirs, kw):
 def test_defaults_match_torch(name):
     ours = getattr(optim, name)([mg.tensor([1.0], requires_grad=True)])
     theirs = getattr(torch.optim, name)([torch.zeros(1, requires_grad=True)]).defaults
-    shared = [k for k in ours.hyper if k in theirs]
-    assert len(shared) >= len(ours.hyper) - 1          # Adam's eps_inside_sqrt is ours
+    shared = [k for k in ours.defaults if k in theirs]
+    assert len(shared) >= len(ours.defaults) - 1       # Adam's eps_inside_sqrt is ours
     for key in shared:
-        assert theirs[key] == ours.hyper[key], (name, key)
+        assert theirs[key] == ours.defaults[key], (name, key)
