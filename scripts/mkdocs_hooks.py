@@ -17,12 +17,23 @@ renders, that fences every run of lines starting at column 0 with ``>>>``
 as a ``pycon`` code block.  Lines already inside a fence are left alone.
 """
 
+import importlib.util
 import re
+from pathlib import Path
 
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
-import minigrad as mg
+
+def _sibling(name):
+    """MkDocs loads this file by path, so a module beside it is loaded by path too."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_table = _sibling("operations_table")
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -57,31 +68,7 @@ def on_config(config):
     return config
 
 
-OPERATIONS_MARKER = "<!-- operations-table -->"
-
-
-def operations_table():
-    """Markdown table of every registered operation, from its declaration."""
-    def code(text):
-        return f"`{text}`" if text else ""
-
-    rows = ["| operation | call | Tensor method / operator | kind | domain | local derivative "
-            "per argument |", "|---|---|---|---|---|---|"]
-    for name, op in sorted(mg.REGISTRY.items()):
-        public = getattr(mg, name, None) is not None
-        call = f"mg.{name}" if public else "(internal)"
-        methods = ", ".join(code(m) for m in op.method_names)
-        domain = ", ".join(op.domain) if op.domain else "real"
-        rules = "; ".join(code(r) for r in (op.rules or ()) if r)
-        kind = op.kind or "shape / index"
-        if not op.smooth:
-            kind += " (kinks)"
-        rows.append(f"| {name} | {code(call) if public else call} | {methods} | {kind} | "
-                    f"{domain} | {rules} |")
-    return "\n".join(rows)
-
-
 def on_page_markdown(markdown, page, config, files):
-    if OPERATIONS_MARKER in markdown:
-        markdown = markdown.replace(OPERATIONS_MARKER, operations_table())
+    if _table.OPERATIONS_MARKER in markdown:
+        markdown = markdown.replace(_table.OPERATIONS_MARKER, _table.operations_table())
     return markdown

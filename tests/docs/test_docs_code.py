@@ -81,8 +81,8 @@ def test_embedded_images_exist(page):
 
 
 def test_the_operations_table_lists_every_registered_op():
-    path = ROOT / "scripts" / "mkdocs_hooks.py"
-    spec = importlib.util.spec_from_file_location("mkdocs_hooks", path)
+    path = ROOT / "scripts" / "operations_table.py"
+    spec = importlib.util.spec_from_file_location("operations_table", path)
     hooks = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hooks)
     table = hooks.operations_table()
