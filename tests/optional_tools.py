@@ -31,7 +31,7 @@ def _missing(tool, what):
     if _required(tool):
         pytest.fail(f"MINIGRAD_REQUIRE_{tool.upper()} is set but this test {reason}",
                     pytrace=False)
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
 
 
 def require_dot():
