@@ -48,17 +48,20 @@ def _evaluate(f, arrays):
 
 
 def _numeric_columns(f, arrays, i, eps, elements=None):
-    """d f / d arrays[i][j] by central differences, one column per element j."""
+    """d f / d arrays[i][j] by central differences, one column per element j
+    (j counts the elements of arrays[i] in C order, as ravel does)."""
     x = arrays[i]
-    flat = x.reshape(-1)          # a view: perturbing it perturbs x
+    # Index x itself, never x.reshape(-1): for a transposed or Fortran-ordered
+    # array that is a copy, and perturbing a copy changes nothing f reads.
     columns = []
-    for j in (range(flat.size) if elements is None else elements):
-        original = flat[j]
-        flat[j] = original + eps
+    for j in (range(x.size) if elements is None else elements):
+        index = np.unravel_index(j, x.shape)
+        original = x[index]
+        x[index] = original + eps
         up = _evaluate(f, arrays)
-        flat[j] = original - eps
+        x[index] = original - eps
         down = _evaluate(f, arrays)
-        flat[j] = original
+        x[index] = original
         columns.append((up - down) / (2 * eps))
     return np.array(columns).T    # (outputs, elements)
 
@@ -112,17 +115,29 @@ def _compare(analytic, numeric, atol, rtol):
 
 
 def _rows(bad, analytic, numeric, out_shape, in_shape, out_label=None):
+    """One line per wrong entry, the largest errors first, at most REPORT_ROWS of
+    them and then how many more there are."""
+    outs, ins = np.nonzero(bad)
+    with np.errstate(invalid="ignore"):         # inf - inf is nan: the worst of all
+        errors = np.abs(analytic[outs, ins] - numeric[outs, ins])
+    # Largest first, NaN before everything; a stable sort keeps index order on ties.
+    order = np.argsort(-np.nan_to_num(errors, nan=np.inf, posinf=np.inf), kind="stable")
     lines = []
-    for k, j in list(zip(*np.nonzero(bad)))[:REPORT_ROWS]:
-        a, n = analytic[k, j], numeric[k, j]
-        err = abs(a - n)
-        with np.errstate(invalid="ignore"):     # inf / inf: report nan, quietly
-            rel = err / abs(n) if n != 0 else np.inf
+    for r in order[:REPORT_ROWS]:
+        k, j, err = outs[r], ins[r], errors[r]
+        # + 0.0 turns -0.0 into 0.0: "analytic -0" reads as a sign mistake.
+        a, n = analytic[k, j] + 0.0, numeric[k, j] + 0.0
+        if n == 0:
+            relative = "numeric is 0"          # no relative error to speak of
+        else:
+            with np.errstate(invalid="ignore"):  # inf / inf: report nan, quietly
+                relative = f"rel err {err / abs(n):.2e}"
         out_index = out_label or (np.unravel_index(k, out_shape) if out_shape else "()")
         in_index = np.unravel_index(j, in_shape) if in_shape else ()
         lines.append(f"    output {_fmt_index(out_index)}  element {_fmt_index(in_index)}  "
-                     f"analytic {a: .6g}  numeric {n: .6g}  abs err {err:.2e}  "
-                     f"rel err {rel:.2e}")
+                     f"analytic {a: .6g}  numeric {n: .6g}  abs err {err:.2e}  {relative}")
+    if len(order) > REPORT_ROWS:
+        lines.append(f"    ... and {len(order) - REPORT_ROWS} more wrong entries not shown")
     return lines
 
 

@@ -17,7 +17,7 @@ from minigrad.ops import cos, exp, sin
 gc_module = importlib.import_module("minigrad.gradcheck")
 
 ROW = re.compile(r"output (\[[^\]]*\]|\S+)  element \[([^\]]*)\]  analytic\s+(\S+)  "
-                 r"numeric\s+(\S+)  abs err (\S+)  rel err (\S+)")
+                 r"numeric\s+(\S+)  abs err (\S+)  (?:rel err (\S+)|numeric is 0)")
 HEADER = re.compile(r"input (\d+)(?: \('(\w+)'\))?, shape (\([^)]*\)): ")
 
 
@@ -335,3 +335,125 @@ def test_tensors_without_requires_grad_are_constants():
     assert mg.gradcheck(op, (x, c))
     with pytest.raises(mg.GradcheckError, match="input 1"):
         mg.gradcheck(op, (x, c.detach().requires_grad_()))
+
+
+# ------------------------------------------------- non-contiguous inputs
+def layouts():
+    base = np.arange(1.0, 7.0).reshape(2, 3) / 3
+    return {"transposed": base.T, "fortran": np.asfortranarray(base)}
+
+
+@pytest.mark.parametrize("layout", ["transposed", "fortran"])
+def test_non_contiguous_inputs_are_perturbed_where_f_reads_them(layout):
+    # x.reshape(-1) of such an array is a copy: perturbing it left f's input
+    # unchanged and gave a numeric Jacobian of zeros.
+    x = layouts()[layout]
+    assert not x.flags.c_contiguous
+    before = x.copy()
+    np.testing.assert_allclose(mg.numerical_grad(lambda t: (t ** 3).sum(), x), 3 * x ** 2,
+                               rtol=1e-6)
+    y = np.ones(x.shape[::-1]).T                           # a second transposed input
+    gx, gy = mg.numerical_grad(lambda a, b: (a * b * b).sum(), x, y)
+    np.testing.assert_allclose(gx, y, rtol=1e-6)
+    np.testing.assert_allclose(gy, 2 * x, rtol=1e-6)
+    assert mg.gradcheck(lambda t: t ** 3, (x,)) is True
+    assert mg.gradgradcheck(lambda t: t ** 3, (x,)) is True
+    assert mg.gradcheck(lambda t: t ** 3, (mg.tensor(x, requires_grad=True),)) is True
+    np.testing.assert_array_equal(x, before)               # left as it was given
+
+
+@pytest.mark.parametrize("layout", ["transposed", "fortran"])
+def test_non_contiguous_input_reports_the_right_element(layout):
+    x = layouts()[layout]
+    wrong = (2, 1) if layout == "transposed" else (1, 2)
+
+    def vjp(g, out, x):
+        d = 2.0 * x
+        d[wrong] = 0.0
+        return g * d
+    op = custom_op("square_wrong_" + layout, lambda x: x * x, vjp)
+    with pytest.raises(mg.GradcheckError) as info:
+        mg.gradcheck(op, (x,))
+    assert "1 of 36 Jacobian entries wrong" in str(info.value)
+    _, rows = parse(str(info.value))
+    assert [r[1] for r in rows] == [wrong]
+    assert rows[0][3] == pytest.approx(2.0 * x[wrong], rel=1e-6)
+
+
+def test_non_contiguous_input_on_the_projection_path():
+    x = np.linspace(-2.0, 2.0, 700).reshape(35, 20).T       # (20, 35), transposed
+    assert x.size ** 2 > gc_module.FULL_JACOBIAN_LIMIT
+    assert mg.gradcheck(lambda t: mg.tanh(t) * t, (x,)) is True
+    wrong = (4, 9)
+
+    def vjp(g, out, x):
+        d = np.cos(x)
+        d[wrong] += 5.0
+        return g * d
+    with pytest.raises(mg.GradcheckError) as info:
+        mg.gradcheck(custom_op("sin_wrong_T", np.sin, vjp), (x,))
+    assert "1 of 700 entries of v·J are wrong" in str(info.value)
+    assert [r[1] for r in parse(str(info.value))[1]] == [wrong]
+
+
+# ----------------------------------------------------- report layout
+def scaled_errors_op(errors):
+    """2 x with a VJP off by errors[j] at element j (0: right there)."""
+    errors = np.asarray(errors, dtype=float)
+    return custom_op("off_by", lambda x: 2.0 * x, lambda g, out, x: g * (2.0 + errors))
+
+
+def test_report_lists_the_largest_errors_first_and_counts_the_rest():
+    rng = np.random.default_rng(0)
+    n = gc_module.REPORT_ROWS + 5
+    errors = rng.permutation(np.arange(1.0, n + 1.0))        # every entry wrong, shuffled
+    with pytest.raises(mg.GradcheckError) as info:
+        mg.gradcheck(scaled_errors_op(errors), (np.ones(n),))
+    message = str(info.value)
+    _, rows = parse(message)
+    assert len(rows) == gc_module.REPORT_ROWS
+    shown = [errors[r[1][0]] for r in rows]
+    assert shown == sorted(errors, reverse=True)[:gc_module.REPORT_ROWS]
+    assert message.count("more wrong entries not shown") == 1
+    assert "    ... and 5 more wrong entries not shown\n" in message
+
+
+def test_report_without_hidden_rows_has_no_more_line():
+    with pytest.raises(mg.GradcheckError) as info:
+        mg.gradcheck(scaled_errors_op([0.0, 3.0, 0.0]), (np.ones(3),))
+    assert "not shown" not in str(info.value)
+
+
+def test_a_nan_error_is_listed_before_finite_ones():
+    errors = np.zeros(gc_module.REPORT_ROWS + 3)
+    errors[:-1] = 1.0
+    errors[-1] = np.nan                                        # the last element
+    with np.errstate(invalid="ignore"), pytest.raises(mg.GradcheckError) as info:
+        mg.gradcheck(scaled_errors_op(errors), (np.ones(errors.size),))
+    _, rows = parse(str(info.value))
+    assert rows[0][1] == (errors.size - 1,) and np.isnan(rows[0][2])
+
+
+def test_projection_report_also_counts_the_rows_not_shown():
+    n = 700
+    op = custom_op("double_wrong", lambda x: 2.0 * x, lambda g, out, x: g * 3.0)
+    with pytest.raises(mg.GradcheckError) as info:
+        mg.gradcheck(op, (np.linspace(1.0, 2.0, n),))
+    assert f"... and {n - gc_module.REPORT_ROWS} more wrong entries not shown" in str(info.value)
+
+
+def test_negative_zero_is_printed_as_zero():
+    op = custom_op("lost_sign", lambda x: x * x, lambda g, out, x: g * x * -0.0)
+    with pytest.raises(mg.GradcheckError) as info:
+        mg.gradcheck(op, (np.array([1.0, 2.0]),))
+    message = str(info.value)
+    assert "-0 " not in message and "analytic  0  numeric  2" in message
+
+
+def test_a_zero_numeric_derivative_says_so_instead_of_an_infinite_relative_error():
+    op = custom_op("constant", lambda x: np.zeros_like(x) + 1.0, lambda g, out, x: g * 1.0)
+    with pytest.raises(mg.GradcheckError) as info:
+        mg.gradcheck(op, (np.array([1.0, 2.0]),))
+    message = str(info.value)
+    assert "inf" not in message
+    assert message.count("numeric  0  abs err 1.00e+00  numeric is 0") == 2
