@@ -27,6 +27,7 @@ import numpy as np
 from ..errors import ShapeError
 from ..graph.scope import scope
 from ..tensor import Tensor, as_tensor
+from .checkpoint import checkpoint_path, read_npz, write_npz
 
 __all__ = ["Parameter", "Module", "functional_call"]
 
@@ -104,14 +105,34 @@ class Module:
                 f"cannot assign '{name}' before Module.__init__() has run: call "
                 f"super().__init__() first in {type(self).__name__}.__init__")
         modules = self.__dict__["_modules"]
-        params.pop(name, None)
-        modules.pop(name, None)
+        # As in PyTorch: a Parameter or Module (re)registers, keeping its place
+        # in the order; None empties a registered slot; anything else over a
+        # registered name is refused, since it would silently drop the
+        # parameter from parameters(), the optimizer and state_dict().
         if isinstance(value, Parameter):
+            modules.pop(name, None)
             params[name] = value
         elif isinstance(value, Module):
+            params.pop(name, None)
             modules[name] = value
             if value._scope_name is None:
                 object.__setattr__(value, "_scope_name", f"{type(value).__name__} {name}")
+        elif name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{_type_name(value)}' as parameter '{name}' "
+                    f"(minigrad.nn.Parameter or None expected). To change its values, "
+                    f"write into it (module.{name}.data[...] = values); to replace it, "
+                    f"assign mg.nn.Parameter(values); to make it a plain attribute, "
+                    f"del it first.")
+            params[name] = None
+        elif name in modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{_type_name(value)}' as child module '{name}' "
+                    f"(minigrad.nn.Module or None expected); del it first to make "
+                    f"it a plain attribute.")
+            modules[name] = None
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -120,8 +141,14 @@ class Module:
         object.__delattr__(self, name)
 
     def register_parameter(self, name, param):
-        """Add a parameter under ``name`` (what ``self.name = param`` does)."""
-        setattr(self, name, param)
+        """Add a parameter under ``name`` (what ``self.name = param`` does);
+        ``None`` registers an empty slot, skipped by ``parameters()``."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot register '{_type_name(param)}' as parameter '{name}' "
+                            f"(minigrad.nn.Parameter or None expected)")
+        self._modules.pop(name, None)
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
 
     def add_module(self, name, module):
         """Add a submodule under ``name`` (what ``self.name = module`` does)."""
@@ -130,7 +157,7 @@ class Module:
     # ------------------------------------------------------- traversal
     def children(self):
         """The direct submodules, in the order they were assigned."""
-        return iter(self._modules.values())
+        return (m for m in self._modules.values() if m is not None)
 
     def named_modules(self, prefix=""):
         """``(dotted name, module)`` for this module and every submodule below it."""
@@ -142,7 +169,8 @@ class Module:
                 continue
             seen.add(id(module))
             yield name, module
-            children = [(f"{name}.{k}" if name else k, m) for k, m in module._modules.items()]
+            children = [(f"{name}.{k}" if name else k, m) for k, m in module._modules.items()
+                        if m is not None]
             stack.extend(reversed(children))
 
     def modules(self):
@@ -154,7 +182,7 @@ class Module:
         seen = set()
         for mod_name, module in self.named_modules(prefix):
             for k, p in module._parameters.items():
-                if id(p) in seen:
+                if p is None or id(p) in seen:
                     continue
                 seen.add(id(p))
                 yield (f"{mod_name}.{k}" if mod_name else k), p
@@ -229,29 +257,35 @@ class Module:
         return missing, unexpected
 
     def save(self, path):
-        """Write the parameters to a NumPy ``.npz`` file; returns the path written.
+        """Write the parameters to a NumPy ``.npz`` archive; returns the path written.
+
+        ``.npz`` is added to a path without it, and :meth:`load` applies the
+        same rule, so ``save("ckpt")`` and ``load("ckpt")`` name the same file.
+        The archive is the one ``np.savez`` writes (``np.load`` reads it), with
+        one array per dotted parameter name, whatever the name.
 
         >>> import os, tempfile, minigrad as mg
         >>> a, b = mg.nn.MLP([2, 3, 1], seed=0), mg.nn.MLP([2, 3, 1], seed=1)
         >>> path = a.save(os.path.join(tempfile.mkdtemp(), "model"))
-        >>> path.endswith(".npz")
+        >>> path.endswith("model.npz")
         True
-        >>> bool((b.load(path)[0].weight.data == a[0].weight.data).all())
+        >>> bool((b.load(path[:-4])[0].weight.data == a[0].weight.data).all())
         True
         """
-        path = os.fspath(path)
-        if not path.endswith(".npz"):
-            path += ".npz"                 # np.savez would add it anyway
+        path = checkpoint_path(path)
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        np.savez(path, **self.state_dict())
+        write_npz(path, self.state_dict())
         return path
 
     def load(self, path, strict=True):
-        """Read parameters written by :meth:`save` (in place); returns self."""
-        with np.load(os.fspath(path)) as archive:
-            self.load_state_dict({k: archive[k] for k in archive.files}, strict=strict)
+        """Read parameters written by :meth:`save` (in place); returns self.
+
+        Only arrays are read, never pickled objects (``allow_pickle=False``):
+        loading a file must not run code from it.
+        """
+        self.load_state_dict(read_npz(path), strict=strict)
         return self
 
     # ---------------------------------------------------------- calling
@@ -302,8 +336,9 @@ def functional_call(module, params, *args, **kwargs):
     """
     owners = []                        # (module, attribute, dotted name)
     for mod_name, m in module.named_modules():
-        for k in m._parameters:
-            owners.append((m, k, f"{mod_name}.{k}" if mod_name else k))
+        for k, p in m._parameters.items():
+            if p is not None:
+                owners.append((m, k, f"{mod_name}.{k}" if mod_name else k))
     if isinstance(params, dict):
         unknown = set(params) - {name for _, _, name in owners}
         if unknown:
@@ -326,3 +361,12 @@ def functional_call(module, params, *args, **kwargs):
     finally:
         for m, k, value in saved:
             object.__setattr__(m, k, value)
+
+
+def _type_name(value):
+    """'minigrad.Tensor', 'numpy.ndarray', 'float': the type as a user names it."""
+    if isinstance(value, Tensor):
+        return "minigrad.Tensor"
+    kind = type(value)
+    module = kind.__module__
+    return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"

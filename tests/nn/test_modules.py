@@ -51,12 +51,77 @@ def test_shared_parameter_is_listed_once():
     assert len(net.parameters()) == 2
 
 
-def test_reassigning_an_attribute_unregisters_it():
+def test_deleting_an_attribute_unregisters_it():
     model = Affine()
-    model.a = 3.0
-    assert "a" not in dict(model.named_parameters())
     del model.b
     assert "b" not in dict(model.named_parameters())
+    model.b = 3.0                                      # a plain attribute now
+    assert "b" not in dict(model.named_parameters()) and model.b == 3.0
+    del model.inner
+    model.inner = mg.tensor(1.0)
+    assert list(dict(model.named_parameters())) == ["a"]
+
+
+@pytest.mark.parametrize("value", [mg.tensor([[0.5]]), np.array([[0.5]]), 0.5],
+                         ids=["tensor", "ndarray", "float"])
+def test_assigning_a_non_parameter_over_a_parameter_is_refused(value):
+    # It used to unregister the parameter silently: the optimizer, state_dict()
+    # and save() no longer saw it.  PyTorch raises TypeError.
+    lin = nn.Linear(1, 1, rng=0)
+    weight = lin.weight
+    with pytest.raises(TypeError) as info:
+        lin.weight = value
+    message = str(info.value)
+    kind = {"Tensor": "minigrad.Tensor", "ndarray": "numpy.ndarray", "float": "float"}[
+        type(value).__name__]
+    assert message.startswith(f"cannot assign '{kind}' as parameter 'weight' "
+                              f"(minigrad.nn.Parameter or None expected)"), message
+    assert lin.weight is weight and lin.parameters()[0] is weight
+
+
+def test_assigning_a_parameter_replaces_it_in_place_of_the_order():
+    lin = nn.Linear(2, 1, rng=0)
+    new = nn.Parameter(np.ones((1, 2)), name="weight")
+    lin.weight = new
+    assert [(n, p) for n, p in lin.named_parameters()][0] == ("weight", new)
+    assert list(lin.state_dict()) == ["weight", "bias"]          # same order as before
+    np.testing.assert_array_equal(lin(np.ones((1, 2))).data, [[2.0]])
+
+
+def test_assigning_none_empties_the_slot_and_a_parameter_fills_it_again():
+    lin = nn.Linear(2, 1, rng=0)
+    lin.bias = None
+    assert lin.bias is None
+    assert list(lin.state_dict()) == ["weight"] and len(lin.parameters()) == 1
+    np.testing.assert_array_equal(lin(np.zeros((1, 2))).data, [[0.0]])
+    assert "bias=False" in repr(lin)
+    net = nn.functional_call(lin, {"weight": np.ones((1, 2))}, np.ones((1, 2)))
+    np.testing.assert_array_equal(net.data, [[2.0]])
+    with pytest.raises(TypeError, match="as parameter 'bias'"):
+        lin.bias = mg.tensor([1.0])                     # still a parameter slot
+    lin.bias = nn.Parameter([1.0])
+    assert list(lin.state_dict()) == ["weight", "bias"]
+
+
+def test_assigning_a_non_module_over_a_submodule_is_refused():
+    model = Affine()
+    with pytest.raises(TypeError, match="cannot assign 'minigrad.Tensor' as child module "
+                                        "'inner'"):
+        model.inner = mg.tensor(1.0)
+    assert "inner.weight" in dict(model.named_parameters())
+    model.inner = None
+    assert list(dict(model.named_parameters())) == ["a", "b"]
+    assert list(model.children()) == []
+
+
+def test_register_parameter_checks_its_argument():
+    model = Affine()
+    with pytest.raises(TypeError, match="as parameter 'c'"):
+        model.register_parameter("c", mg.tensor(1.0))
+    model.register_parameter("c", None)
+    assert "c" not in dict(model.named_parameters())
+    model.c = nn.Parameter(2.0)
+    assert list(dict(model.named_parameters()))[:3] == ["a", "b", "c"]
 
 
 def test_forgetting_super_init_explains():
