@@ -97,26 +97,30 @@ def _variables(args, nums):
 
 def _dependencies(t, fresh):
     """What ``t`` depends on: (a fresh variable, a tensor that requires grad
-    and is not one of the fresh variables).  ``fresh`` holds the variables' ids.
+    and is not one of the fresh variables).  ``fresh`` is a set of tensors.
 
-    One walk over the graph, stopping as soon as both are found.
+    One walk over the graph, stopping as soon as both are found.  It reads
+    the node's ``_op`` and ``_args`` directly, as ``graph/`` does: the public
+    ``parents`` builds a tuple per node and made the walk cost a third of a
+    backward pass instead of a tenth.
     """
     on_fresh = on_other = False
-    stack, seen = [t], {id(t)}
+    stack, seen = [t], {t}          # tensors hash by identity
+    pop, push, add = stack.pop, stack.append, seen.add
     while stack:
-        node = stack.pop()
-        if id(node) in fresh:
+        node = pop()
+        if node in fresh:
             on_fresh = True
-            if node.is_leaf:
+            if node._op is None:
                 continue
-        elif node.is_leaf:
+        elif node._op is None:
             on_other = True
         if on_fresh and on_other:
             break
-        for p in node.parents:
-            if p.requires_grad and id(p) not in seen:
-                seen.add(id(p))
-                stack.append(p)
+        for p in node._args:
+            if isinstance(p, Tensor) and p.requires_grad and p not in seen:
+                add(p)
+                push(p)
     return on_fresh, on_other
 
 
@@ -148,7 +152,7 @@ def _result(g, as_tensor):
     result depends on a graph outside this transform, so it stays connected.
     (Called after the variables were retired: only outer tensors still count.)"""
     if isinstance(g, Tensor):
-        if as_tensor or (g.requires_grad and _dependencies(g, ())[1]):
+        if as_tensor or (g.requires_grad and _dependencies(g, set())[1]):
             return g
         return g.data
     g = np.asarray(g)
@@ -168,7 +172,7 @@ def _value_and_grads(f, nums, args, kwargs, who, warn=True):
                 f"Reduce the output (e.g. .sum() or .mean()) or use mg.jacobian.")
         on_fresh = on_other = False
         if isinstance(out, Tensor) and out.requires_grad:
-            on_fresh, on_other = _dependencies(out, {id(x) for x in xs})
+            on_fresh, on_other = _dependencies(out, set(xs))
         keep = connect and on_other
         if on_fresh:
             grads = autograd_grad(out, xs, create_graph=keep, materialize_grads=True)
@@ -238,7 +242,7 @@ def _jacobians(f, nums, args, kwargs, who, warn=True):
         if isinstance(out, Tensor):
             data = out.data
             if out.requires_grad:
-                on_fresh, on_other = _dependencies(out, {id(x) for x in xs})
+                on_fresh, on_other = _dependencies(out, set(xs))
         else:
             data = _constant_output(out, who)
         shapes = [data.shape + x.data.shape for x in xs]
