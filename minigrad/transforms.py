@@ -12,7 +12,9 @@ whoever is differentiating it.  The function runs with grad mode on, and the
 gradient is taken with respect to the fresh variables only.  Two transforms
 therefore never mix up their variables, even when one is called on the
 other's variable: ``d/dx [x * d/dy (x + y)]`` at ``y = x`` is 1, not 2 (the
-"perturbation confusion" of naive implementations).
+"perturbation confusion" of naive implementations).  When the call returns,
+its new leaves stop requiring grad: that variable is finished, and to anything
+that differentiates the result later it is a constant, as in JAX.
 
 Whether the result stays in a graph.  After the function ran, its output is
 walked once: if it depends on a tensor that requires grad other than the fresh
