@@ -309,3 +309,5 @@ def test_outputs_that_are_not_one_number_are_still_errors():
         mg.grad(lambda x: np.ones(3))(X0)
     with pytest.raises(mg.BackwardError, match="needs f to return a tensor"):
         mg.grad(lambda x: "loss")(X0)
+    with pytest.raises(mg.BackwardError, match="got NoneType"):      # a forgotten return
+        mg.value_and_grad(lambda x: None)(X0)
