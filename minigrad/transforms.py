@@ -127,16 +127,17 @@ def _dependencies(t, fresh):
 
 
 def _constant_output(out, who):
-    """The array of an output that is not a tensor (a number, an array)."""
+    """The array of an output that is not a tensor: a number or a numeric array.
+    Anything else (None from a forgotten ``return``, a string) is an error."""
     try:
-        data = to_array(out)
+        data = np.asarray(out)
     except (TypeError, ValueError):
         data = None
     if data is None or data.dtype.kind not in "biuf":
         raise BackwardError(
             f"{who}(f) needs f to return a tensor, got {type(out).__name__}. Compute the "
-            f"output with minigrad operations on f's arguments.")
-    return data
+            f"output with minigrad operations on f's arguments (and check that f returns it).")
+    return data if data.dtype.kind == "f" else data.astype(np.float64)
 
 
 def _warn_independent(who, f, nums, stacklevel):
