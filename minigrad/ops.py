@@ -31,11 +31,14 @@ Conventions at kinks and ties (the same as PyTorch):
 
 from __future__ import annotations
 
+import itertools
+import weakref
+
 import numpy as np
 
 from .errors import BackwardError
 from .primitive import REGISTRY, install_methods, install_operator, normalize_axes, primitive
-from .tensor import unwrap
+from .tensor import Tensor, unwrap
 
 #: The names ``from minigrad.ops import *`` (and so ``minigrad``) exports.
 __all__ = []
@@ -126,17 +129,48 @@ div = _builtin(
     rules=("1/y", "-x/y²"), domain=("real", "nonzero"), kind="elementwise",
     operator=("__truediv__", "__rtruediv__"), explain_error=_broadcast_error)
 
+def _replace(mask, value, a, like):
+    """``a`` with ``value`` where ``mask`` holds, in the dtype of ``like``.  A
+    tensor or array goes through ``where`` (its graph is kept); a plain number
+    becomes a constant array, since ``mask`` may come from the other operand."""
+    if isinstance(a, (Tensor, np.ndarray)):
+        return where(mask, value, a)
+    return np.asarray(np.where(mask, value, a), dtype=unwrap(like).dtype)
+
+
+# At a zero base the textbook formulas meet 0·inf and log(0).  PyTorch's
+# conventions: d/dx = 0 wherever y == 0 (x**0 is the constant 1), and
+# d/dy = 0 wherever x == 0 and y >= 0 (0**y is constant there).  The masked
+# entries are computed at a harmless stand-in (y = 1, x = 1) and then
+# replaced by 0 with ``where``, so no NaN or inf is made and both formulas
+# remain written with primitives (they differentiate again).
+def _pow_vjp_base(g, out, x, y):
+    zero = unwrap(y) == 0
+    if not np.any(zero):
+        return g * y * x ** (y - 1)
+    safe_y = _replace(zero, 1.0, y, out)
+    return where(zero, 0.0, g * safe_y * x ** (safe_y - 1))
+
+
+def _pow_vjp_exponent(g, out, x, y):
+    flat = (unwrap(x) == 0) & (unwrap(y) >= 0)
+    if not np.any(flat):
+        return g * out * log(x)
+    return g * where(flat, 0.0, out * log(_replace(flat, 1.0, x, out)))
+
+
 pow = _builtin(
-    "pow", np.power,
-    lambda g, out, x, y: g * y * x ** (y - 1),
-    lambda g, out, x, y: g * out * log(x),
-    rules=("y·x^(y-1)", "x^y·log(x)"), domain=("positive", "real"), kind="elementwise",
+    "pow", np.power, _pow_vjp_base, _pow_vjp_exponent,
+    rules=("y·x^(y-1) (0 where y=0)", "x^y·log(x) (0 where x=0, y≥0)"),
+    domain=("positive", "real"), kind="elementwise",
     operator=("__pow__", "__rpow__"), explain_error=_broadcast_error)
 
 
 def _maximum_mask(x, y, g):
+    # 1 where x wins, ½ at a tie, 0 where y wins, and 1 where either is NaN
+    # (the NaN propagates, and so does the gradient, to both inputs, as in PyTorch).
     x, y = unwrap(x), unwrap(y)
-    return _cast_like((x > y) + 0.5 * (x == y), g)
+    return _cast_like(1.0 - (x < y) - 0.5 * (x == y), g)
 
 
 maximum = _builtin(
@@ -170,12 +204,19 @@ cos = _builtin("cos", np.cos, lambda g, out, x: -g * sin(x), rules=("-sin(x)",),
 tanh = _builtin("tanh", np.tanh, lambda g, out, x: g * (1.0 - out * out),
                 rules=("1 - tanh(x)²",), kind="elementwise", method=True)
 # Kinks: the property tests sample ``nonzero`` arguments for these.
+def _sign(x):
+    """sign(x) with sign(NaN) = 0, as PyTorch's derivative of abs uses it."""
+    x = unwrap(x)
+    return (x > 0).astype(x.dtype) - (x < 0)
+
+
 abs = _builtin(
-    "abs", np.abs, lambda g, out, x: g * np.sign(unwrap(x)),
+    "abs", np.abs, lambda g, out, x: g * _sign(x),
     rules=("sign(x)",), domain=("nonzero",), smooth=False, kind="elementwise",
     method={"abs": None, "__abs__": None})
+# relu passes the gradient wherever x <= 0 is false: for x > 0 and for NaN (PyTorch).
 relu = _builtin(
-    "relu", lambda x: np.maximum(x, 0.0), lambda g, out, x: g * (unwrap(x) > 0),
+    "relu", lambda x: np.maximum(x, 0.0), lambda g, out, x: g * ~(unwrap(x) <= 0),
     rules=("1 where x>0 else 0",), domain=("nonzero",), smooth=False, kind="elementwise",
     reference=lambda x: np.where(x > 0, x, 0.0), method=True)
 
@@ -232,7 +273,10 @@ def _max(x, axis=None, keepdims=False):
 
 def _max_vjp(g, out, x, axis=None, keepdims=False):
     kept = _kept_shape(x.shape, axis)
-    is_max = unwrap(x) == np.reshape(unwrap(out), kept)
+    x, out = unwrap(x), np.reshape(unwrap(out), kept)
+    is_max = x == out
+    if np.isnan(out).any():   # a NaN maximum: its gradient goes to the NaN entries
+        is_max |= np.isnan(x) & np.isnan(out)
     share = is_max / np.sum(is_max, axis=axis, keepdims=True)   # ties split evenly
     return reshape(g, shape=kept) * _cast_like(share, g)
 
@@ -349,15 +393,43 @@ unindex = _builtin(
 
 
 class _ConcatVJPs:
-    """Argument i of a concatenation receives its own slice of ``g``."""
+    """Argument i of a concatenation receives its own slice of ``g``.
+
+    The engine asks for one VJP per argument.  Where each slice starts is
+    computed once per node (cumulative sizes, on the first argument's call) and
+    kept for the node's other arguments, so the backward pass through N
+    operands costs O(N), not O(N²).  The cache holds only a weak reference to
+    the node's output, so it never keeps a graph alive.
+    """
+
+    def __init__(self):
+        self._cache = (None, None, None)   # (weakref to out, len(xs), offsets)
+        self.offset_computations = 0       # how often offsets were computed (tests)
 
     def __getitem__(self, i):
         def vjp(g, out, *xs, axis=0):
-            axis = axis % out.ndim
-            start = int(np.sum([x.shape[axis] for x in xs[:i]], dtype=int))
-            index = (slice(None),) * axis + (slice(start, start + xs[i].shape[axis]),)
-            return getitem(g, index=index)
+            return self._slice(i, g, out, xs, axis)
         return vjp
+
+    def offsets(self, out, xs, axis):
+        """Where each argument's slice of the output starts (and the end)."""
+        ref, n, offsets = self._cache   # one read: another thread may replace it
+        if ref is not None and n == len(xs) and ref() is out:
+            return offsets
+        self.offset_computations += 1
+        sizes = [np.size(x) if axis is None else np.shape(x)[axis] for x in xs]
+        offsets = [0, *itertools.accumulate(sizes)]
+        self._cache = (weakref.ref(out), len(xs), offsets)
+        return offsets
+
+    def _slice(self, i, g, out, xs, axis):
+        if axis is not None:
+            axis = axis % out.ndim
+        offsets = self.offsets(out, xs, axis)
+        part = slice(offsets[i], offsets[i + 1])
+        if axis is None:   # NumPy flattened every operand: unflatten the slice
+            return reshape(getitem(g, index=part), shape=np.shape(xs[i]))
+        return getitem(g, index=(slice(None),) * axis + (part,))
 
 
 def _concatenate(*xs, axis=0):
