@@ -27,6 +27,18 @@ Conventions at kinks and ties (the same as PyTorch):
 * ``clip`` passes the gradient where ``lo <= x <= hi`` (boundaries included);
 * ``maximum(x, y)`` with ``x == y`` gives half of the gradient to each;
 * ``max`` over an axis splits the gradient evenly among tied maxima.
+
+At a zero base of ``pow`` (where ``0·inf`` and ``log(0)`` appear), also PyTorch's:
+
+* ``d/dx x**y = 0`` where ``y == 0`` and ``x == 0`` (``x**0`` is the constant 1);
+* ``d/dy x**y = 0`` where ``x == 0`` and ``y >= 0`` (so ``0.0**y`` gives ``y`` no
+  gradient); for ``y < 0`` both derivatives are infinite, as the value is.
+
+With a NaN operand (PyTorch again: the NaN propagates, and so does the gradient):
+
+* ``maximum``/``minimum`` give the full gradient to both inputs;
+* ``relu`` passes the gradient (``relu'(nan) = 1``), ``abs'(nan) = 0``;
+* ``max`` over an axis whose maximum is NaN gives the gradient to the NaN entries.
 """
 
 from __future__ import annotations
@@ -36,7 +48,7 @@ import weakref
 
 import numpy as np
 
-from .errors import BackwardError
+from .errors import BackwardError, DTypeError
 from .primitive import REGISTRY, install_methods, install_operator, normalize_axes, primitive
 from .tensor import Tensor, unwrap
 
@@ -139,13 +151,17 @@ def _replace(mask, value, a, like):
 
 
 # At a zero base the textbook formulas meet 0·inf and log(0).  PyTorch's
-# conventions: d/dx = 0 wherever y == 0 (x**0 is the constant 1), and
-# d/dy = 0 wherever x == 0 and y >= 0 (0**y is constant there).  The masked
-# entries are computed at a harmless stand-in (y = 1, x = 1) and then
-# replaced by 0 with ``where``, so no NaN or inf is made and both formulas
-# remain written with primitives (they differentiate again).
+# values there: d/dx = 0 where y == 0 (x**0 is the constant 1), and d/dy = 0
+# where x == 0 and y >= 0 (0**y is constant there).  Only those entries are
+# masked: they are computed at a harmless stand-in (y = 1, x = 1) and then
+# replaced by 0 with ``where``, so no NaN or inf is made.  Everywhere else the
+# textbook formula stands (y == 0 with x != 0 gives 0 by itself), and both
+# VJPs are written with primitives, so second derivatives stay right.
 def _pow_vjp_base(g, out, x, y):
     zero = unwrap(y) == 0
+    if np.any(zero):
+        xv = unwrap(x)
+        zero = zero & ((xv == 0) | np.isnan(xv))    # NaN**0 is 1 too: PyTorch gives 0
     if not np.any(zero):
         return g * y * x ** (y - 1)
     safe_y = _replace(zero, 1.0, y, out)
@@ -241,6 +257,12 @@ clip = _builtin(
 
 
 # ----------------------------------------------------------------- reductions
+def axis_tuple(axis):
+    """``axis`` as NumPy takes it: None, an int, or a tuple (a list of axes,
+    ``axis=[0, 1]``, becomes a tuple; NumPy's reductions refuse lists)."""
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
 def _kept_shape(shape, axis):
     """The shape a reduction over ``axis`` has with keepdims=True."""
     axes = normalize_axes(axis, len(shape))
@@ -251,7 +273,7 @@ def _kept_shape(shape, axis):
 # np.sum / np.reshape / np.broadcast_to: those Python wrappers cost several
 # microseconds each, more than the arithmetic on a small array.
 def _sum(x, axis=None, keepdims=False):
-    return np.add.reduce(x, axis=axis, keepdims=keepdims)
+    return np.add.reduce(x, axis=axis_tuple(axis), keepdims=keepdims)
 
 
 def _sum_vjp(g, out, x, axis=None, keepdims=False):
@@ -268,7 +290,7 @@ sum = _builtin(
 
 
 def _max(x, axis=None, keepdims=False):
-    return np.maximum.reduce(x, axis=axis, keepdims=keepdims)
+    return np.maximum.reduce(x, axis=axis_tuple(axis), keepdims=keepdims)
 
 
 def _max_vjp(g, out, x, axis=None, keepdims=False):
@@ -277,7 +299,7 @@ def _max_vjp(g, out, x, axis=None, keepdims=False):
     is_max = x == out
     if np.isnan(out).any():   # a NaN maximum: its gradient goes to the NaN entries
         is_max |= np.isnan(x) & np.isnan(out)
-    share = is_max / np.sum(is_max, axis=axis, keepdims=True)   # ties split evenly
+    share = is_max / np.sum(is_max, axis=axis_tuple(axis), keepdims=True)   # ties split evenly
     return reshape(g, shape=kept) * _cast_like(share, g)
 
 
@@ -307,7 +329,10 @@ def _transpose(x, axes=None):
 
 
 def _transpose_vjp(g, out, x, axes=None):
-    # Negative axes count from the end: normalise them before inverting.
+    # Negative axes count from the end: normalise them before inverting.  A
+    # single int is NumPy's spelling of the axes of a 1-D array.
+    if isinstance(axes, (int, np.integer)):
+        axes = (axes,)
     inverse = None if axes is None else tuple(np.argsort([a % x.ndim for a in axes]))
     return transpose(g, axes=inverse)
 
@@ -333,7 +358,12 @@ def _transpose_method(self, *axes):
     """``x.transpose()`` reverses the axes; ``x.transpose(1, 0, 2)`` permutes them."""
     if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
         axes = axes[0]
-    return transpose(self, axes=tuple(axes) if axes else None)
+    axes = tuple(axes) if axes else None
+    if axes is not None and not all(isinstance(a, (int, np.integer)) for a in axes):
+        raise DTypeError(
+            f"transpose: axes must be integers, given as x.transpose(1, 0) or "
+            f"x.transpose((1, 0)); got {axes!r} for a tensor of shape {self.shape}")
+    return transpose(self, axes=axes)
 
 
 transpose = _builtin(
