@@ -28,17 +28,11 @@ Conventions at kinks and ties (the same as PyTorch):
 * ``maximum(x, y)`` with ``x == y`` gives half of the gradient to each;
 * ``max`` over an axis splits the gradient evenly among tied maxima.
 
-At a zero base of ``pow`` (where ``0·inf`` and ``log(0)`` appear), also PyTorch's:
-
-* ``d/dx x**y = 0`` where ``y == 0`` and ``x == 0`` (``x**0`` is the constant 1);
-* ``d/dy x**y = 0`` where ``x == 0`` and ``y >= 0`` (so ``0.0**y`` gives ``y`` no
-  gradient); for ``y < 0`` both derivatives are infinite, as the value is.
-
-With a NaN operand (PyTorch again: the NaN propagates, and so does the gradient):
-
-* ``maximum``/``minimum`` give the full gradient to both inputs;
-* ``relu`` passes the gradient (``relu'(nan) = 1``), ``abs'(nan) = 0``;
-* ``max`` over an axis whose maximum is NaN gives the gradient to the NaN entries.
+* at a zero base, ``d/dx x**y = 0`` where ``y == 0`` (``x**0`` is the constant 1)
+  and ``d/dy x**y = 0`` where ``y >= 0`` (``0.0**y`` gives ``y`` no gradient);
+* with a NaN operand the gradient propagates as the NaN does: ``maximum`` and
+  ``minimum`` give all of it to both inputs, ``relu'(nan) = 1``, ``abs'(nan) = 0``,
+  and ``max`` over an axis gives it to the NaN entries.
 """
 
 from __future__ import annotations
@@ -49,6 +43,7 @@ import weakref
 import numpy as np
 
 from .errors import BackwardError, DTypeError
+from .op_errors import broadcast_error, concat_error, index_error, matmul_error
 from .primitive import REGISTRY, install_methods, install_operator, normalize_axes, primitive
 from .tensor import Tensor, unwrap
 
@@ -80,58 +75,27 @@ def _cast_like(mask, g):
     return np.asarray(mask, dtype=unwrap(g).dtype)
 
 
-# ---------------------------------------------------------- error messages
-def _broadcast_error(datas, kwargs):
-    shapes = [np.shape(d) for d in datas]
-    try:
-        np.broadcast_shapes(*shapes)
-    except ValueError:
-        pretty = " and ".join(str(s) for s in shapes)
-        return (f"shapes {pretty} do not broadcast together. Broadcasting lines shapes up "
-                f"from the right; each pair of sizes must be equal or one of them 1. "
-                f"Reshape one operand (e.g. x.reshape(-1, 1) or x[:, None]) or "
-                f"transpose it so the sizes line up.")
-    return None
-
-
-def _matmul_error(datas, kwargs):
-    a, b = (np.shape(d) for d in datas)
-    if len(a) == 0 or len(b) == 0:
-        return (f"operands of shapes {a} and {b}: matmul needs arrays with at least one "
-                f"dimension; use * to multiply by a scalar.")
-    k_a, k_b = a[-1], (b[0] if len(b) == 1 else b[-2])
-    if k_a != k_b:
-        hint = " Did you mean to transpose the second operand (b.T)?" if (
-            len(b) >= 2 and b[-1] == k_a) else ""
-        return (f"shapes {a} and {b} do not align: the last dimension of the first "
-                f"operand ({k_a}) must equal the "
-                f"{'only' if len(b) == 1 else 'second-to-last'} dimension of the "
-                f"second ({k_b}).{hint}")
-    return (f"batch dimensions of {a} and {b} do not broadcast: the leading dimensions "
-            f"(all but the last two) must be equal or 1.")
-
-
 # ------------------------------------------------------ elementwise, binary
 add = _builtin(
     "add", np.add,
     lambda g, out, x, y: g,
     lambda g, out, x, y: g,
     rules=("1", "1"), kind="elementwise", operator=("__add__", "__radd__"),
-    explain_error=_broadcast_error)
+    explain_error=broadcast_error)
 
 sub = _builtin(
     "sub", np.subtract,
     lambda g, out, x, y: g,
     lambda g, out, x, y: -g,
     rules=("1", "-1"), kind="elementwise", operator=("__sub__", "__rsub__"),
-    explain_error=_broadcast_error)
+    explain_error=broadcast_error)
 
 mul = _builtin(
     "mul", np.multiply,
     lambda g, out, x, y: g * y,
     lambda g, out, x, y: g * x,
     rules=("y", "x"), kind="elementwise", operator=("__mul__", "__rmul__"),
-    explain_error=_broadcast_error)
+    explain_error=broadcast_error)
 
 # Division is a primitive rather than x * y**-1: one node and one rounding.
 div = _builtin(
@@ -139,24 +103,21 @@ div = _builtin(
     lambda g, out, x, y: g / y,
     lambda g, out, x, y: -g * out / y,
     rules=("1/y", "-x/y²"), domain=("real", "nonzero"), kind="elementwise",
-    operator=("__truediv__", "__rtruediv__"), explain_error=_broadcast_error)
+    operator=("__truediv__", "__rtruediv__"), explain_error=broadcast_error)
+
 
 def _replace(mask, value, a, like):
-    """``a`` with ``value`` where ``mask`` holds, in the dtype of ``like``.  A
-    tensor or array goes through ``where`` (its graph is kept); a plain number
-    becomes a constant array, since ``mask`` may come from the other operand."""
+    """``a`` with ``value`` where ``mask``: through ``where`` for an array or tensor
+    (the graph is kept), else a constant array of ``like``'s dtype."""
     if isinstance(a, (Tensor, np.ndarray)):
         return where(mask, value, a)
     return np.asarray(np.where(mask, value, a), dtype=unwrap(like).dtype)
 
 
-# At a zero base the textbook formulas meet 0·inf and log(0).  PyTorch's
-# values there: d/dx = 0 where y == 0 (x**0 is the constant 1), and d/dy = 0
-# where x == 0 and y >= 0 (0**y is constant there).  Only those entries are
-# masked: they are computed at a harmless stand-in (y = 1, x = 1) and then
-# replaced by 0 with ``where``, so no NaN or inf is made.  Everywhere else the
-# textbook formula stands (y == 0 with x != 0 gives 0 by itself), and both
-# VJPs are written with primitives, so second derivatives stay right.
+# At a zero base the formulas meet 0·inf and log(0); PyTorch gives 0 there.
+# Only those entries are masked: computed at a stand-in (y = 1, x = 1), then
+# replaced by 0 with ``where``, so no NaN is made, and elsewhere the formulas
+# (written with primitives) still give the right second derivatives.
 def _pow_vjp_base(g, out, x, y):
     zero = unwrap(y) == 0
     if np.any(zero):
@@ -179,12 +140,11 @@ pow = _builtin(
     "pow", np.power, _pow_vjp_base, _pow_vjp_exponent,
     rules=("y·x^(y-1) (0 where y=0)", "x^y·log(x) (0 where x=0, y≥0)"),
     domain=("positive", "real"), kind="elementwise",
-    operator=("__pow__", "__rpow__"), explain_error=_broadcast_error)
+    operator=("__pow__", "__rpow__"), explain_error=broadcast_error)
 
 
 def _maximum_mask(x, y, g):
-    # 1 where x wins, ½ at a tie, 0 where y wins, and 1 where either is NaN
-    # (the NaN propagates, and so does the gradient, to both inputs, as in PyTorch).
+    # 1 where x wins, ½ at a tie, 0 where y wins; 1 at a NaN (as PyTorch: it propagates).
     x, y = unwrap(x), unwrap(y)
     return _cast_like(1.0 - (x < y) - 0.5 * (x == y), g)
 
@@ -194,14 +154,14 @@ maximum = _builtin(
     lambda g, out, x, y: g * _maximum_mask(x, y, g),
     lambda g, out, x, y: g * _maximum_mask(y, x, g),
     rules=("1 where x>y (½ at ties)", "1 where y>x (½ at ties)"),
-    smooth=False, kind="elementwise", method=True, explain_error=_broadcast_error)
+    smooth=False, kind="elementwise", method=True, explain_error=broadcast_error)
 
 where = _builtin(
     "where", np.where,
     None,
     lambda g, out, c, x, y: where(unwrap(c), g, 0.0),
     lambda g, out, c, x, y: where(unwrap(c), 0.0, g),
-    rules=(None, "1 where cond", "1 where not cond"), explain_error=_broadcast_error)
+    rules=(None, "1 where cond", "1 where not cond"), explain_error=broadcast_error)
 
 # --------------------------------------------------------- elementwise, unary
 neg = _builtin("neg", np.negative, lambda g, out, x: -g, rules=("-1",),
@@ -219,6 +179,8 @@ cos = _builtin("cos", np.cos, lambda g, out, x: -g * sin(x), rules=("-sin(x)",),
                kind="elementwise", method=True)
 tanh = _builtin("tanh", np.tanh, lambda g, out, x: g * (1.0 - out * out),
                 rules=("1 - tanh(x)²",), kind="elementwise", method=True)
+
+
 # Kinks: the property tests sample ``nonzero`` arguments for these.
 def _sign(x):
     """sign(x) with sign(NaN) = 0, as PyTorch's derivative of abs uses it."""
@@ -258,8 +220,7 @@ clip = _builtin(
 
 # ----------------------------------------------------------------- reductions
 def axis_tuple(axis):
-    """``axis`` as NumPy takes it: None, an int, or a tuple (a list of axes,
-    ``axis=[0, 1]``, becomes a tuple; NumPy's reductions refuse lists)."""
+    """``axis`` as NumPy's reductions take it: a list (``axis=[0, 1]``) as a tuple."""
     return tuple(axis) if isinstance(axis, list) else axis
 
 
@@ -393,17 +354,6 @@ def _unindex(g, index, shape):
     return out
 
 
-def _index_error(datas, kwargs):
-    x, index = datas[0], kwargs.get("index")
-    items = index if isinstance(index, tuple) else (index,)
-    if any(np.asarray(i).dtype.kind == "f" for i in items
-           if isinstance(i, (np.ndarray, list))):
-        return (f"index arrays must hold integers or booleans, got floats (indexing a "
-                f"tensor of shape {np.shape(x)}). mg.tensor makes float64 by default: "
-                f"index with a NumPy array, or mg.tensor(..., dtype=np.int64).")
-    return f"index {index!r} does not fit a tensor of shape {np.shape(x)}."
-
-
 def _getitem_method(self, index):
     """``x[index]``: indices may hold tensors (integer or boolean); use their arrays."""
     index = tuple(unwrap(i) for i in index) if isinstance(index, tuple) else unwrap(index)
@@ -413,7 +363,7 @@ def _getitem_method(self, index):
 getitem = _builtin(
     "getitem", lambda x, index: x[index],
     lambda g, out, x, index: unindex(g, index=index, shape=x.shape),
-    rules=("g scattered back to the indexed elements",), explain_error=_index_error,
+    rules=("g scattered back to the indexed elements",), explain_error=index_error,
     method={"__getitem__": _getitem_method}, public=False)
 
 unindex = _builtin(
@@ -423,14 +373,9 @@ unindex = _builtin(
 
 
 class _ConcatVJPs:
-    """Argument i of a concatenation receives its own slice of ``g``.
-
-    The engine asks for one VJP per argument.  Where each slice starts is
-    computed once per node (cumulative sizes, on the first argument's call) and
-    kept for the node's other arguments, so the backward pass through N
-    operands costs O(N), not O(N²).  The cache holds only a weak reference to
-    the node's output, so it never keeps a graph alive.
-    """
+    """Argument i of a concatenation receives its own slice of ``g``.  Where the
+    slices start is computed once per node (kept, under a weak reference to the
+    output, for the node's other arguments): O(N) for N operands, not O(N²)."""
 
     def __init__(self):
         self._cache = (None, None, None)   # (weakref to out, len(xs), offsets)
@@ -452,6 +397,11 @@ class _ConcatVJPs:
         self._cache = (weakref.ref(out), len(xs), offsets)
         return offsets
 
+    def split(self, g, out, xs, axis=0):
+        """Every argument's gradient at once, ``xs`` as one tuple: for an engine that
+        asks once per node instead of spreading N values into N calls (O(N²))."""
+        return [self._slice(i, g, out, xs, axis) for i in range(len(xs))]
+
     def _slice(self, i, g, out, xs, axis):
         if axis is not None:
             axis = axis % out.ndim
@@ -466,13 +416,6 @@ def _concatenate(*xs, axis=0):
     return np.concatenate(xs, axis=axis)
 
 
-def _concat_error(datas, kwargs):
-    shapes = " and ".join(str(np.shape(d)) for d in datas)
-    return (f"cannot join shapes {shapes} along axis {kwargs.get('axis', 0)}: all sizes "
-            f"except along that axis must match, and the arrays need the same number "
-            f"of dimensions.")
-
-
 def _concatenate_function(tensors, axis=0):
     """Join tensors (or arrays) along an existing axis, like ``np.concatenate``.
 
@@ -483,7 +426,7 @@ def _concatenate_function(tensors, axis=0):
     return _concatenate_op(*tensors, axis=axis)
 
 
-concatenate = _builtin("concatenate", _concatenate, explain_error=_concat_error,
+concatenate = _builtin("concatenate", _concatenate, explain_error=concat_error,
                        rules=("the matching slice of g",), function=_concatenate_function)
 _concatenate_op = REGISTRY["concatenate"]
 _concatenate_op.vjps = _ConcatVJPs()
@@ -525,7 +468,7 @@ def _matmul_vjp_b(g, out, a, b):
 
 
 matmul = _builtin("matmul", np.matmul, _matmul_vjp_a, _matmul_vjp_b,
-                  rules=("g @ Bᵀ", "Aᵀ @ g"), explain_error=_matmul_error, method=True,
+                  rules=("g @ Bᵀ", "Aᵀ @ g"), explain_error=matmul_error, method=True,
                   operator=("__matmul__", "__rmatmul__"))
 
 

@@ -175,3 +175,14 @@ def test_leaky_relu_refuses_a_complex_slope():
     np.testing.assert_allclose(mg.leaky_relu(x, negative_slope=np.float32(0.5)).data,
                                [-0.5, 2.0])
     np.testing.assert_allclose(mg.leaky_relu(x, 2).data, [-2.0, 2.0])
+
+
+def test_split_gives_every_argument_its_vjp_at_once():
+    # For an engine that asks a variadic op once per node (no spreading of N values).
+    xs = (np.ones((2, 1)), np.ones((2, 3)), np.ones((2, 2)))
+    out = np.concatenate(xs, axis=1)
+    g = np.arange(12.0).reshape(2, 6)
+    parts = CONCAT_VJPS.split(g, out, xs, axis=-1)
+    for i, part in enumerate(parts):
+        np.testing.assert_array_equal(part, CONCAT_VJPS[i](g, out, *xs, axis=-1))
+    np.testing.assert_array_equal(np.concatenate(parts, axis=1), g)
