@@ -38,6 +38,7 @@ POW_AT_ZERO = {
 }
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")   # 0 ** -0.5 divides by zero
 @pytest.mark.parametrize(("x", "y"), sorted(POW_AT_ZERO))
 def test_pow_gradients_at_a_zero_base_follow_pytorch(x, y):
     _, (gx, gy) = grads(lambda a, b: a ** b, x, y)
@@ -108,8 +109,7 @@ def test_pow_at_zero_differentiates_twice():
 
 
 def test_pow_convention_is_documented():
-    assert "zero base" in mg.ops.__doc__
-    assert "0 where y=0" in mg.REGISTRY["pow"].rules[0]
+    assert "zero base" in mg.ops.__doc__ and "NaN" in mg.ops.__doc__
 
 
 # ------------------------------------------------------------ 5. NaN inputs
