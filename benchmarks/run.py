@@ -1,10 +1,12 @@
 """minigrad speed benchmarks: minigrad vs hand-written NumPy vs PyTorch, one process.
 
-Three benchmarks (benchmarks/README.md says what each measures and why):
+Four benchmarks (benchmarks/README.md says what each measures and why):
 
 1. per-op overhead: a 1000-op chain of mul, add and tanh on a (4,) float64 tensor;
 2. one SGD training step of a 784-256-256-10 ReLU MLP, batch 128, float32;
-3. a long scalar chain (100,000 nodes): time, peak memory per node, linearity in N.
+3. a long scalar chain (100,000 nodes): time, peak memory per node, linearity in N;
+4. backward through ``stack`` of N scalars (N = 4,000 and 16,000): linearity in
+   the number of operands of one node.
 
 Each benchmark times forward + backward (+ update) with ``time.perf_counter``:
 warm-up calls first, then the best of k repeats.  minigrad and NumPy repeats are
@@ -472,10 +474,67 @@ def bench_scalar_chain(frameworks=LOCAL, quick=False):
             "bytes_per_node": memory, "grads": grads}
 
 
+# ------------------------------ 4. backward through stack of N scalars
+STACK_SIZES = (4_000, 16_000)
+
+
+def stack_inputs(n, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1.0, 1.0, n), rng.uniform(-1.0, 1.0, n)
+
+
+def stack_minigrad(values, weights):
+    """``sum(w * stack(x_1, ..., x_N))`` over N scalar leaves; returns the N gradients.
+    One concatenate node with N operands: its backward hands each operand its slice."""
+    xs = [mg.tensor(v, requires_grad=True) for v in values]
+    (mg.stack(xs) * weights).sum().backward()
+    return np.array([x.grad for x in xs])
+
+
+def stack_numpy(values, weights):
+    """By hand: the forward, then the gradient of each scalar (its weight)."""
+    xs = [np.float64(v) for v in values]
+    _ = (np.stack(xs) * weights).sum()
+    g = np.ones(len(xs)) * weights            # d sum / d stacked
+    return np.array([g[i] for i in range(len(xs))])
+
+
+def stack_torch(values, weights):
+    torch = _torch()
+    xs = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in values]
+    (torch.stack(xs) * weights).sum().backward()
+    return np.array([x.grad.item() for x in xs])
+
+
+def bench_stack(frameworks=LOCAL, quick=False):
+    """Milliseconds for forward + backward through a stack of N scalars, per N."""
+    sizes = (500, 2_000) if quick else STACK_SIZES
+    repeats = 1 if quick else 3
+    runs = {"minigrad": stack_minigrad, "numpy": stack_numpy, "torch": stack_torch}
+    runs = {name: fn for name, fn in runs.items() if name in frameworks}
+    inputs = {n: stack_inputs(n) for n in sizes}
+    if "torch" in runs:
+        inputs = {n: (v, _torch().from_numpy(w)) for n, (v, w) in inputs.items()}
+    grads = {name: fn(*inputs[sizes[0]]) for name, fn in runs.items()}
+    ms = {name: {} for name in runs}
+    cpu_ms = {name: {} for name in runs}
+    for n in sizes:
+        cpu = {}
+        seconds = best_times({name: (lambda fn=fn, n=n: fn(*inputs[n]))
+                              for name, fn in runs.items()}, repeats, warmup=0, cpu_out=cpu)
+        for name, sec in seconds.items():
+            ms[name][n] = sec * 1e3
+            cpu_ms[name][n] = cpu[name] * 1e3
+    return {"name": "stack_backward", "sizes": list(sizes), "unit": "ms",
+            "times": {name: ms[name][sizes[-1]] for name in runs},
+            "ms": ms, "cpu_ms": cpu_ms, "grads": grads}
+
+
 # ---------------------------------------------------------------- driver
 def _merge(a, b):
     """Fold the torch phase's result ``b`` into the local phase's ``a``."""
-    for key in ("times", "cpu_times", "grads", "us_per_node", "cpu_us_per_node"):
+    for key in ("times", "cpu_times", "grads", "us_per_node", "cpu_us_per_node", "ms",
+                "cpu_ms"):
         if key in b:
             a[key].update(b[key])
     if b.get("torch_threads") is not None:
@@ -495,11 +554,12 @@ def check_gradients(result, rtol=1e-5, atol=1e-8):
 
 
 def run(quick=False, use_torch=True, loss_variants=False):
-    """All three benchmarks: minigrad and NumPy first, then PyTorch if wanted
-    and importable.  Returns the three result dicts, gradients checked."""
+    """All four benchmarks: minigrad and NumPy first, then PyTorch if wanted
+    and importable.  Returns the four result dicts, gradients checked."""
     results = [bench_op_chain(LOCAL, quick),
                bench_mlp(LOCAL, quick, loss_variants),
-               bench_scalar_chain(LOCAL, quick)]
+               bench_scalar_chain(LOCAL, quick),
+               bench_stack(LOCAL, quick)]
     if use_torch and torch_available():
         try:
             _torch()
@@ -510,11 +570,13 @@ def run(quick=False, use_torch=True, loss_variants=False):
         _merge(results[0], bench_op_chain(("torch",), quick))
         _merge(results[1], bench_mlp(("torch",), quick))
         _merge(results[2], bench_scalar_chain(("torch",), quick))
-    op, mlp, chain = results
+        _merge(results[3], bench_stack(("torch",), quick))
+    op, mlp, chain, stack = results
     check_gradients(op)
     check_gradients(mlp, rtol=1e-4, atol=1e-6)          # float32
     check_gradients(chain)
-    return op, mlp, chain
+    check_gradients(stack)
+    return op, mlp, chain, stack
 
 
 def _ratio(a, b):
@@ -525,7 +587,7 @@ def _fmt(x, digits=2):
     return "-" if x is None else f"{x:.{digits}f}"
 
 
-def format_table(op, mlp, chain):
+def format_table(op, mlp, chain, stack=None):
     rows = [("benchmark", "minigrad", "numpy", "torch", "mg/numpy", "mg/torch", "target")]
 
     def row(label, times, digits=2, target="", mine="minigrad"):
@@ -553,6 +615,14 @@ def format_table(op, mlp, chain):
     mem = chain["bytes_per_node"]
     rows.append(("   peak memory (bytes/node)", f"{mem['minigrad']:.0f}", f"{mem['numpy']:.0f}",
                  "-", "", "", f"<= {TARGETS['chain_bytes_per_node']} B/node"))
+    if stack is not None:
+        for size in stack["sizes"]:
+            row(f"4. stack of N={size:,} scalars, fwd+bwd (ms)",
+                {name: v[size] for name, v in stack["ms"].items()}, digits=1)
+        for size in stack["sizes"]:
+            row(f"   us/operand at N={size:,}",
+                {name: v[size] / size * 1e3 for name, v in stack["ms"].items()},
+                target="constant (linear in N)")
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for k, r in enumerate(rows):
@@ -565,7 +635,7 @@ def format_table(op, mlp, chain):
 
 def _jsonable(result):
     out = {k: v for k, v in result.items() if k != "grads"}
-    for key in ("us_per_node", "cpu_us_per_node"):
+    for key in ("us_per_node", "cpu_us_per_node", "ms", "cpu_ms"):
         if key in out:
             out[key] = {name: {str(n): t for n, t in d.items()} for name, d in out[key].items()}
     return out
@@ -590,14 +660,14 @@ def main(argv=None):
           + ("  (torch.set_num_threads to match in benchmark 2)" if use_torch else ""))
     if args.quick:
         print("QUICK MODE: small sizes, one repeat; the numbers are not measurements.")
-    op, mlp, chain = run(quick=args.quick, use_torch=use_torch,
-                         loss_variants=args.loss_variants)
+    op, mlp, chain, stack = run(quick=args.quick, use_torch=use_torch,
+                                loss_variants=args.loss_variants)
     print()
-    print(format_table(op, mlp, chain))
+    print(format_table(op, mlp, chain, stack))
     print("\nGradients agree between the implementations (checked on this run).")
     if args.json:
         payload = {"machine": info, "quick": args.quick, "targets": TARGETS,
-                   "results": [_jsonable(r) for r in (op, mlp, chain)]}
+                   "results": [_jsonable(r) for r in (op, mlp, chain, stack)]}
         Path(args.json).write_text(json.dumps(payload, indent=2))
         print(f"wrote {args.json}")
     return 0

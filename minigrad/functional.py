@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
-from .errors import ShapeError
+from .errors import DTypeError, ShapeError
 from .ops import *  # every primitive is public: mg.exp is ops.exp
-from .ops import concatenate, exp, log, max, maximum, reshape, sum, tanh, where
+from .ops import axis_tuple, concatenate, exp, log, max, maximum, reshape, sum, tanh, where
 from .primitive import normalize_axes
 from .tensor import Tensor, install_method, unwrap
 
@@ -42,11 +42,21 @@ def _function(fn):
 
 def _operand(x):
     """A tensor stays a tensor; other data becomes an array (integers as float64,
-    as ``mg.tensor`` makes them), so composites work on both."""
+    as ``mg.tensor`` makes them), so composites work on both.  A list (or
+    tuple) that holds tensors is stacked into one tensor of the graph:
+    ``mg.mean([x, x + 2])`` differentiates through both items, not through a
+    constant copy of their values."""
     if isinstance(x, Tensor):
         return x
+    if isinstance(x, (list, tuple)) and _holds_tensor(x):
+        return stack([_operand(item) for item in x])
     x = np.asarray(x)
     return x.astype(np.float64) if x.dtype.kind in "biu" else x
+
+
+def _holds_tensor(items):
+    return any(isinstance(item, Tensor)
+               or (isinstance(item, (list, tuple)) and _holds_tensor(item)) for item in items)
 
 
 def _shape(x):
@@ -94,20 +104,22 @@ def mean(x, axis=None, keepdims=False):
 @_method
 def squeeze(x, axis=None):
     """Remove axes of length one (all of them, or those named by ``axis``)."""
+    x = _operand(x)
     shape = _shape(x)
     try:
-        new = np.squeeze(np.empty(shape, dtype=bool), axis).shape
+        new = np.squeeze(np.empty(shape, dtype=bool), axis_tuple(axis)).shape
     except ValueError as exc:
         raise ShapeError(f"squeeze: cannot remove axis {axis} from shape {shape}: only "
                          f"axes of length 1 can be squeezed ({exc}).") from None
-    return reshape(_operand(x), shape=new)
+    return reshape(x, shape=new)
 
 
 @_method
 def expand_dims(x, axis):
     """Insert an axis of length one at position ``axis``."""
-    new = np.expand_dims(np.empty(_shape(x), dtype=bool), axis).shape
-    return reshape(_operand(x), shape=new)
+    x = _operand(x)
+    new = np.expand_dims(np.empty(_shape(x), dtype=bool), axis_tuple(axis)).shape
+    return reshape(x, shape=new)
 
 
 @_method
@@ -139,7 +151,7 @@ def logsumexp(x, axis=None, keepdims=False):
     >>> mg.logsumexp(mg.tensor([1000.0, 1000.0]))
     tensor(1000.6931)
     """
-    x = _operand(x)
+    x, axis = _operand(x), axis_tuple(axis)
     data = unwrap(x)
     shift = np.max(data, axis=axis, keepdims=True) if data.size else np.zeros((), data.dtype)
     if not np.isfinite(shift).all():   # rows of -inf (or inf): shifting would give nan
@@ -198,5 +210,10 @@ def leaky_relu(x, negative_slope=0.01):
     >>> mg.leaky_relu(mg.tensor([-2.0, 3.0]), 0.1)
     tensor([-0.2,  3. ])
     """
+    if isinstance(negative_slope, (bool, np.bool_)) or not isinstance(
+            negative_slope, (int, float, np.integer, np.floating)):
+        raise DTypeError(
+            f"leaky_relu: negative_slope must be a real number, got {negative_slope!r} "
+            f"({type(negative_slope).__name__}); PyTorch's default is 0.01")
     x = _operand(x)
     return where(unwrap(x) > 0, x, negative_slope * x)

@@ -27,15 +27,25 @@ Conventions at kinks and ties (the same as PyTorch):
 * ``clip`` passes the gradient where ``lo <= x <= hi`` (boundaries included);
 * ``maximum(x, y)`` with ``x == y`` gives half of the gradient to each;
 * ``max`` over an axis splits the gradient evenly among tied maxima.
+
+* at a zero base, ``d/dx x**y = 0`` where ``y == 0`` (``x**0`` is the constant 1)
+  and ``d/dy x**y = 0`` where ``y >= 0`` (``0.0**y`` gives ``y`` no gradient);
+* with a NaN operand the gradient propagates as the NaN does: ``maximum`` and
+  ``minimum`` give all of it to both inputs, ``relu'(nan) = 1``, ``abs'(nan) = 0``,
+  and ``max`` over an axis gives it to the NaN entries.
 """
 
 from __future__ import annotations
 
+import itertools
+import weakref
+
 import numpy as np
 
-from .errors import BackwardError
+from .errors import BackwardError, DTypeError
+from .op_errors import broadcast_error, concat_error, index_error, matmul_error
 from .primitive import REGISTRY, install_methods, install_operator, normalize_axes, primitive
-from .tensor import unwrap
+from .tensor import Tensor, unwrap
 
 #: The names ``from minigrad.ops import *`` (and so ``minigrad``) exports.
 __all__ = []
@@ -65,58 +75,27 @@ def _cast_like(mask, g):
     return np.asarray(mask, dtype=unwrap(g).dtype)
 
 
-# ---------------------------------------------------------- error messages
-def _broadcast_error(datas, kwargs):
-    shapes = [np.shape(d) for d in datas]
-    try:
-        np.broadcast_shapes(*shapes)
-    except ValueError:
-        pretty = " and ".join(str(s) for s in shapes)
-        return (f"shapes {pretty} do not broadcast together. Broadcasting lines shapes up "
-                f"from the right; each pair of sizes must be equal or one of them 1. "
-                f"Reshape one operand (e.g. x.reshape(-1, 1) or x[:, None]) or "
-                f"transpose it so the sizes line up.")
-    return None
-
-
-def _matmul_error(datas, kwargs):
-    a, b = (np.shape(d) for d in datas)
-    if len(a) == 0 or len(b) == 0:
-        return (f"operands of shapes {a} and {b}: matmul needs arrays with at least one "
-                f"dimension; use * to multiply by a scalar.")
-    k_a, k_b = a[-1], (b[0] if len(b) == 1 else b[-2])
-    if k_a != k_b:
-        hint = " Did you mean to transpose the second operand (b.T)?" if (
-            len(b) >= 2 and b[-1] == k_a) else ""
-        return (f"shapes {a} and {b} do not align: the last dimension of the first "
-                f"operand ({k_a}) must equal the "
-                f"{'only' if len(b) == 1 else 'second-to-last'} dimension of the "
-                f"second ({k_b}).{hint}")
-    return (f"batch dimensions of {a} and {b} do not broadcast: the leading dimensions "
-            f"(all but the last two) must be equal or 1.")
-
-
 # ------------------------------------------------------ elementwise, binary
 add = _builtin(
     "add", np.add,
     lambda g, out, x, y: g,
     lambda g, out, x, y: g,
     rules=("1", "1"), kind="elementwise", operator=("__add__", "__radd__"),
-    explain_error=_broadcast_error)
+    explain_error=broadcast_error)
 
 sub = _builtin(
     "sub", np.subtract,
     lambda g, out, x, y: g,
     lambda g, out, x, y: -g,
     rules=("1", "-1"), kind="elementwise", operator=("__sub__", "__rsub__"),
-    explain_error=_broadcast_error)
+    explain_error=broadcast_error)
 
 mul = _builtin(
     "mul", np.multiply,
     lambda g, out, x, y: g * y,
     lambda g, out, x, y: g * x,
     rules=("y", "x"), kind="elementwise", operator=("__mul__", "__rmul__"),
-    explain_error=_broadcast_error)
+    explain_error=broadcast_error)
 
 # Division is a primitive rather than x * y**-1: one node and one rounding.
 div = _builtin(
@@ -124,19 +103,50 @@ div = _builtin(
     lambda g, out, x, y: g / y,
     lambda g, out, x, y: -g * out / y,
     rules=("1/y", "-x/y²"), domain=("real", "nonzero"), kind="elementwise",
-    operator=("__truediv__", "__rtruediv__"), explain_error=_broadcast_error)
+    operator=("__truediv__", "__rtruediv__"), explain_error=broadcast_error)
+
+
+def _replace(mask, value, a, like):
+    """``a`` with ``value`` where ``mask``: through ``where`` for an array or tensor
+    (the graph is kept), else a constant array of ``like``'s dtype."""
+    if isinstance(a, (Tensor, np.ndarray)):
+        return where(mask, value, a)
+    return np.asarray(np.where(mask, value, a), dtype=unwrap(like).dtype)
+
+
+# At a zero base the formulas meet 0·inf and log(0); PyTorch gives 0 there.
+# Only those entries are masked: computed at a stand-in (y = 1, x = 1), then
+# replaced by 0 with ``where``, so no NaN is made, and elsewhere the formulas
+# (written with primitives) still give the right second derivatives.
+def _pow_vjp_base(g, out, x, y):
+    zero = unwrap(y) == 0
+    if np.any(zero):
+        xv = unwrap(x)
+        zero = zero & ((xv == 0) | np.isnan(xv))    # NaN**0 is 1 too: PyTorch gives 0
+    if not np.any(zero):
+        return g * y * x ** (y - 1)
+    safe_y = _replace(zero, 1.0, y, out)
+    return where(zero, 0.0, g * safe_y * x ** (safe_y - 1))
+
+
+def _pow_vjp_exponent(g, out, x, y):
+    flat = (unwrap(x) == 0) & (unwrap(y) >= 0)
+    if not np.any(flat):
+        return g * out * log(x)
+    return g * where(flat, 0.0, out * log(_replace(flat, 1.0, x, out)))
+
 
 pow = _builtin(
-    "pow", np.power,
-    lambda g, out, x, y: g * y * x ** (y - 1),
-    lambda g, out, x, y: g * out * log(x),
-    rules=("y·x^(y-1)", "x^y·log(x)"), domain=("positive", "real"), kind="elementwise",
-    operator=("__pow__", "__rpow__"), explain_error=_broadcast_error)
+    "pow", np.power, _pow_vjp_base, _pow_vjp_exponent,
+    rules=("y·x^(y-1)", "x^y·log(x)"),   # mg.explain prints them: kept short
+    domain=("positive", "real"), kind="elementwise",
+    operator=("__pow__", "__rpow__"), explain_error=broadcast_error)
 
 
 def _maximum_mask(x, y, g):
+    # 1 where x wins, ½ at a tie, 0 where y wins; 1 at a NaN (as PyTorch: it propagates).
     x, y = unwrap(x), unwrap(y)
-    return _cast_like((x > y) + 0.5 * (x == y), g)
+    return _cast_like(1.0 - (x < y) - 0.5 * (x == y), g)
 
 
 maximum = _builtin(
@@ -144,14 +154,14 @@ maximum = _builtin(
     lambda g, out, x, y: g * _maximum_mask(x, y, g),
     lambda g, out, x, y: g * _maximum_mask(y, x, g),
     rules=("1 where x>y (½ at ties)", "1 where y>x (½ at ties)"),
-    smooth=False, kind="elementwise", method=True, explain_error=_broadcast_error)
+    smooth=False, kind="elementwise", method=True, explain_error=broadcast_error)
 
 where = _builtin(
     "where", np.where,
     None,
     lambda g, out, c, x, y: where(unwrap(c), g, 0.0),
     lambda g, out, c, x, y: where(unwrap(c), 0.0, g),
-    rules=(None, "1 where cond", "1 where not cond"), explain_error=_broadcast_error)
+    rules=(None, "1 where cond", "1 where not cond"), explain_error=broadcast_error)
 
 # --------------------------------------------------------- elementwise, unary
 neg = _builtin("neg", np.negative, lambda g, out, x: -g, rules=("-1",),
@@ -169,13 +179,22 @@ cos = _builtin("cos", np.cos, lambda g, out, x: -g * sin(x), rules=("-sin(x)",),
                kind="elementwise", method=True)
 tanh = _builtin("tanh", np.tanh, lambda g, out, x: g * (1.0 - out * out),
                 rules=("1 - tanh(x)²",), kind="elementwise", method=True)
+
+
 # Kinks: the property tests sample ``nonzero`` arguments for these.
+def _sign(x):
+    """sign(x) with sign(NaN) = 0, as PyTorch's derivative of abs uses it."""
+    x = unwrap(x)
+    return (x > 0).astype(x.dtype) - (x < 0)
+
+
 abs = _builtin(
-    "abs", np.abs, lambda g, out, x: g * np.sign(unwrap(x)),
+    "abs", np.abs, lambda g, out, x: g * _sign(x),
     rules=("sign(x)",), domain=("nonzero",), smooth=False, kind="elementwise",
     method={"abs": None, "__abs__": None})
+# relu passes the gradient wherever x <= 0 is false: for x > 0 and for NaN (PyTorch).
 relu = _builtin(
-    "relu", lambda x: np.maximum(x, 0.0), lambda g, out, x: g * (unwrap(x) > 0),
+    "relu", lambda x: np.maximum(x, 0.0), lambda g, out, x: g * ~(unwrap(x) <= 0),
     rules=("1 where x>0 else 0",), domain=("nonzero",), smooth=False, kind="elementwise",
     reference=lambda x: np.where(x > 0, x, 0.0), method=True)
 
@@ -200,6 +219,11 @@ clip = _builtin(
 
 
 # ----------------------------------------------------------------- reductions
+def axis_tuple(axis):
+    """``axis`` as NumPy's reductions take it: a list (``axis=[0, 1]``) as a tuple."""
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
 def _kept_shape(shape, axis):
     """The shape a reduction over ``axis`` has with keepdims=True."""
     axes = normalize_axes(axis, len(shape))
@@ -210,7 +234,7 @@ def _kept_shape(shape, axis):
 # np.sum / np.reshape / np.broadcast_to: those Python wrappers cost several
 # microseconds each, more than the arithmetic on a small array.
 def _sum(x, axis=None, keepdims=False):
-    return np.add.reduce(x, axis=axis, keepdims=keepdims)
+    return np.add.reduce(x, axis=axis_tuple(axis), keepdims=keepdims)
 
 
 def _sum_vjp(g, out, x, axis=None, keepdims=False):
@@ -227,13 +251,16 @@ sum = _builtin(
 
 
 def _max(x, axis=None, keepdims=False):
-    return np.maximum.reduce(x, axis=axis, keepdims=keepdims)
+    return np.maximum.reduce(x, axis=axis_tuple(axis), keepdims=keepdims)
 
 
 def _max_vjp(g, out, x, axis=None, keepdims=False):
     kept = _kept_shape(x.shape, axis)
-    is_max = unwrap(x) == np.reshape(unwrap(out), kept)
-    share = is_max / np.sum(is_max, axis=axis, keepdims=True)   # ties split evenly
+    x, out = unwrap(x), np.reshape(unwrap(out), kept)
+    is_max = x == out
+    if np.isnan(out).any():   # a NaN maximum: its gradient goes to the NaN entries
+        is_max |= np.isnan(x) & np.isnan(out)
+    share = is_max / np.sum(is_max, axis=axis_tuple(axis), keepdims=True)   # ties split evenly
     return reshape(g, shape=kept) * _cast_like(share, g)
 
 
@@ -263,7 +290,10 @@ def _transpose(x, axes=None):
 
 
 def _transpose_vjp(g, out, x, axes=None):
-    # Negative axes count from the end: normalise them before inverting.
+    # Negative axes count from the end: normalise them before inverting.  A
+    # single int is NumPy's spelling of the axes of a 1-D array.
+    if isinstance(axes, (int, np.integer)):
+        axes = (axes,)
     inverse = None if axes is None else tuple(np.argsort([a % x.ndim for a in axes]))
     return transpose(g, axes=inverse)
 
@@ -289,7 +319,12 @@ def _transpose_method(self, *axes):
     """``x.transpose()`` reverses the axes; ``x.transpose(1, 0, 2)`` permutes them."""
     if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
         axes = axes[0]
-    return transpose(self, axes=tuple(axes) if axes else None)
+    axes = tuple(axes) if axes else None
+    if axes is not None and not all(isinstance(a, (int, np.integer)) for a in axes):
+        raise DTypeError(
+            f"transpose: axes must be integers, given as x.transpose(1, 0) or "
+            f"x.transpose((1, 0)); got {axes!r} for a tensor of shape {self.shape}")
+    return transpose(self, axes=axes)
 
 
 transpose = _builtin(
@@ -319,17 +354,6 @@ def _unindex(g, index, shape):
     return out
 
 
-def _index_error(datas, kwargs):
-    x, index = datas[0], kwargs.get("index")
-    items = index if isinstance(index, tuple) else (index,)
-    if any(np.asarray(i).dtype.kind == "f" for i in items
-           if isinstance(i, (np.ndarray, list))):
-        return (f"index arrays must hold integers or booleans, got floats (indexing a "
-                f"tensor of shape {np.shape(x)}). mg.tensor makes float64 by default: "
-                f"index with a NumPy array, or mg.tensor(..., dtype=np.int64).")
-    return f"index {index!r} does not fit a tensor of shape {np.shape(x)}."
-
-
 def _getitem_method(self, index):
     """``x[index]``: indices may hold tensors (integer or boolean); use their arrays."""
     index = tuple(unwrap(i) for i in index) if isinstance(index, tuple) else unwrap(index)
@@ -339,7 +363,7 @@ def _getitem_method(self, index):
 getitem = _builtin(
     "getitem", lambda x, index: x[index],
     lambda g, out, x, index: unindex(g, index=index, shape=x.shape),
-    rules=("g scattered back to the indexed elements",), explain_error=_index_error,
+    rules=("g scattered back to the indexed elements",), explain_error=index_error,
     method={"__getitem__": _getitem_method}, public=False)
 
 unindex = _builtin(
@@ -349,26 +373,47 @@ unindex = _builtin(
 
 
 class _ConcatVJPs:
-    """Argument i of a concatenation receives its own slice of ``g``."""
+    """Argument i of a concatenation receives its own slice of ``g``.  Where the
+    slices start is computed once per node (kept, under a weak reference to the
+    output, for the node's other arguments): O(N) for N operands, not O(N²)."""
+
+    def __init__(self):
+        self._cache = (None, None, None)   # (weakref to out, len(xs), offsets)
+        self.offset_computations = 0       # how often offsets were computed (tests)
 
     def __getitem__(self, i):
         def vjp(g, out, *xs, axis=0):
-            axis = axis % out.ndim
-            start = int(np.sum([x.shape[axis] for x in xs[:i]], dtype=int))
-            index = (slice(None),) * axis + (slice(start, start + xs[i].shape[axis]),)
-            return getitem(g, index=index)
+            return self._slice(i, g, out, xs, axis)
         return vjp
+
+    def offsets(self, out, xs, axis):
+        """Where each argument's slice of the output starts (and the end)."""
+        ref, n, offsets = self._cache   # one read: another thread may replace it
+        if ref is not None and n == len(xs) and ref() is out:
+            return offsets
+        self.offset_computations += 1
+        sizes = [np.size(x) if axis is None else np.shape(x)[axis] for x in xs]
+        offsets = [0, *itertools.accumulate(sizes)]
+        self._cache = (weakref.ref(out), len(xs), offsets)
+        return offsets
+
+    def split(self, g, out, xs, axis=0):
+        """Every argument's gradient at once, ``xs`` as one tuple: for an engine that
+        asks once per node instead of spreading N values into N calls (O(N²))."""
+        return [self._slice(i, g, out, xs, axis) for i in range(len(xs))]
+
+    def _slice(self, i, g, out, xs, axis):
+        if axis is not None:
+            axis = axis % out.ndim
+        offsets = self.offsets(out, xs, axis)
+        part = slice(offsets[i], offsets[i + 1])
+        if axis is None:   # NumPy flattened every operand: unflatten the slice
+            return reshape(getitem(g, index=part), shape=np.shape(xs[i]))
+        return getitem(g, index=(slice(None),) * axis + (part,))
 
 
 def _concatenate(*xs, axis=0):
     return np.concatenate(xs, axis=axis)
-
-
-def _concat_error(datas, kwargs):
-    shapes = " and ".join(str(np.shape(d)) for d in datas)
-    return (f"cannot join shapes {shapes} along axis {kwargs.get('axis', 0)}: all sizes "
-            f"except along that axis must match, and the arrays need the same number "
-            f"of dimensions.")
 
 
 def _concatenate_function(tensors, axis=0):
@@ -381,7 +426,7 @@ def _concatenate_function(tensors, axis=0):
     return _concatenate_op(*tensors, axis=axis)
 
 
-concatenate = _builtin("concatenate", _concatenate, explain_error=_concat_error,
+concatenate = _builtin("concatenate", _concatenate, explain_error=concat_error,
                        rules=("the matching slice of g",), function=_concatenate_function)
 _concatenate_op = REGISTRY["concatenate"]
 _concatenate_op.vjps = _ConcatVJPs()
@@ -423,7 +468,7 @@ def _matmul_vjp_b(g, out, a, b):
 
 
 matmul = _builtin("matmul", np.matmul, _matmul_vjp_a, _matmul_vjp_b,
-                  rules=("g @ Bᵀ", "Aᵀ @ g"), explain_error=_matmul_error, method=True,
+                  rules=("g @ Bᵀ", "Aᵀ @ g"), explain_error=matmul_error, method=True,
                   operator=("__matmul__", "__rmatmul__"))
 
 

@@ -22,7 +22,7 @@ import itertools
 
 import numpy as np
 
-from .errors import DeclarationError, DTypeError
+from .errors import DeclarationError, DTypeError, ShapeError
 
 next_seq = itertools.count().__next__
 
@@ -149,9 +149,6 @@ class Tensor:
         """The tensors this one was computed from (constants left out)."""
         return tuple(a for a in self._args if isinstance(a, Tensor))
 
-    def __len__(self):
-        return len(self.data)
-
     def item(self):
         """The value of a one-element tensor as a Python number."""
         return self.data.item()
@@ -234,6 +231,72 @@ class Tensor:
 
     def __ne__(self, other):
         return leaf(self.data != unwrap(other))
+
+    # ------------------------------------------- Python and NumPy protocols
+    # PyTorch's meanings: a one-element tensor converts to a Python number;
+    # iterating goes over the first axis and yields rows that stay in the
+    # graph (``t[i]``, the ``getitem`` primitive); NumPy gets the data.
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor: a 0-d tensor holds one number; "
+                            "use t.item() to get it")
+        return (self[i] for i in range(len(self.data)))
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor: it has no first axis; use t.size "
+                            "for the number of elements")
+        return len(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        """``np.asarray(t)``: the data (shared unless a dtype or a copy is asked for)."""
+        if copy:
+            return np.array(self.data, dtype=dtype, copy=True)
+        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+
+    def _scalar(self, to):
+        if self.data.size != 1:
+            raise ShapeError(
+                f"only one-element tensors can be converted to Python scalars, but "
+                f"{to}() got a tensor of shape {self.shape}; reduce it first (t.sum(), "
+                f"t[0]) or use t.tolist() / t.data")
+        return self.data.item()
+
+    def __float__(self):
+        return float(self._scalar("float"))
+
+    def __int__(self):
+        return int(self._scalar("int"))
+
+    def __complex__(self):
+        return complex(self._scalar("complex"))
+
+    def __round__(self, ndigits=None):
+        """``round(t, 3)`` on a one-element tensor: a Python number, as ``round``
+        gives for floats (PyTorch tensors have no ``__round__``)."""
+        return round(self._scalar("round"), ndigits)
+
+    def __index__(self):
+        if self.data.size != 1 or self.data.dtype.kind not in "biu":
+            raise DTypeError(
+                f"only integer tensors of a single element can be converted to an index, "
+                f"got dtype {self.dtype} and shape {self.shape}; mg.tensor makes float64 "
+                f"by default: pass dtype=np.int64, or use int(t)")
+        return int(self.data.item())
+
+    def __format__(self, spec):
+        """``f"{loss:.4f}"`` formats a one-element tensor's value (a 0-d tensor
+        also with an empty spec, as in PyTorch); other tensors only take an
+        empty spec, which gives their repr."""
+        if self.ndim == 0 or (spec and self.data.size == 1):
+            return format(self.data.item(), spec)
+        if spec:
+            raise TypeError(
+                f"unsupported format string {spec!r} for a tensor of shape {self.shape}: "
+                f"only one-element tensors take a format spec; format t.item(), or "
+                f"np.array2string(t.data, ...) for the whole tensor")
+        return repr(self)
 
 
 def unwrap(x):

@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "minigrad"
 LAYERS = [
     {"errors", "random"},
     {"tensor"},
-    {"primitive"},
+    {"primitive", "op_errors"},
     {"ops"},
     {"autograd"},
     {"functional"},

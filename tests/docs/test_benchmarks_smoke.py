@@ -69,14 +69,33 @@ def test_scalar_chain_gradient_and_memory(bench):
     assert set(result["us_per_node"]["minigrad"]) == set(result["sizes"])
 
 
+def test_stack_gradients_match_numpy(bench):
+    result = bench.bench_stack(("minigrad", "numpy"), quick=True)
+    grads = result["grads"]
+    values, weights = bench.stack_inputs(result["sizes"][0])
+    np.testing.assert_array_equal(grads["numpy"], weights)     # d/dx_i sum(w * x) = w_i
+    np.testing.assert_allclose(grads["minigrad"], weights, rtol=1e-15)
+    assert set(result["ms"]["minigrad"]) == set(result["sizes"])
+    assert bench.STACK_SIZES == (4_000, 16_000)
+
+
+def test_stack_torch_matches_numpy(bench):
+    torch = require_module("torch")
+    values, weights = bench.stack_inputs(50)
+    np.testing.assert_allclose(bench.stack_torch(values, torch.from_numpy(weights)), weights,
+                               rtol=1e-15)
+
+
 def test_main_quick_writes_json(bench, tmp_path, capsys):
     path = tmp_path / "bench.json"
     assert bench.main(["--quick", "--no-torch", "--json", str(path)]) == 0
     out = capsys.readouterr().out
     assert "op chain" in out and "MLP train step" in out and "scalar chain" in out
+    assert "stack of N=" in out
     payload = json.loads(path.read_text())
     assert payload["quick"] is True
-    assert [r["name"] for r in payload["results"]] == ["op_chain", "mlp_step", "scalar_chain"]
+    assert [r["name"] for r in payload["results"]] == ["op_chain", "mlp_step", "scalar_chain",
+                                                      "stack_backward"]
 
 
 # ------------------------------------------- benchmarks/optim.py (issue 3)
