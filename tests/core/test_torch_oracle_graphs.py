@@ -23,14 +23,21 @@ kinks by looking at its actual arguments:
 
 This keeps out the edge cases of issue 9 that have tests of their own: ``pow``
 at a zero base (item 4), NaN inputs (item 5) and NumPy-scalar constants (item 9:
-constants here are Python floats).
+constants here are Python floats).  Two places where PyTorch deliberately differs
+are kept out too: its ``softplus`` is ``x`` itself above 20, and an integer index
+combined with an index array across a slice (``x[0, :, [1, 1]]``) orders the
+axes differently from NumPy, whose rule minigrad follows.
 
 The same DAG is then evaluated by minigrad and by PyTorch (float64), and a random
 weighted sum of its sinks (the nodes that feed nothing) is differentiated: the
 value of every node, the gradient for every leaf (by the plain backward pass and
 by the one with ``create_graph=True``) and a Hessian-vector product for a random
 ``v`` must agree.  A failure prints the DAG as a minigrad program that can be
-pasted into a Python session.
+pasted into a Python session (``test_the_printed_program_reproduces_the_dag``).
+Set ``MINIGRAD_ORACLE_EXAMPLES`` (and ``--hypothesis-seed``) to search longer.
+
+The oracle also found a loss of precision that is not yet fixed; its test, at the
+end, is marked xfail and says what is wrong.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -51,7 +59,7 @@ import minigrad as mg
 torch = require_module("torch")
 
 #: Examples per run. Set MINIGRAD_ORACLE_EXAMPLES to search harder locally.
-EXAMPLES = int(os.environ.get("MINIGRAD_ORACLE_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("MINIGRAD_ORACLE_EXAMPLES", "250"))
 MIN_OPS, MAX_OPS = 3, 10   # operations drawn per DAG (domain fix-ups add a few nodes more)
 MAX_SIZE = 48         # elements per node
 BOUND = 1e3           # largest magnitude a node may take
@@ -330,11 +338,11 @@ def small(dag, i, limit=3.0):
     return i if np.max(np.abs(dag.values[i])) <= limit else dag.push("tanh", i)
 
 
-def axis_for(draw, ndim, allow_tuple=True):
+def axis_for(draw, ndim):
     """None, an int (possibly negative) or a non-empty tuple of distinct axes."""
     if ndim == 0:
         return None
-    kind = draw(st.sampled_from(["none", "int", "tuple"] if allow_tuple else ["none", "int"]))
+    kind = draw(st.sampled_from(["none", "int", "tuple"]))
     if kind == "none":
         return None
     if kind == "int":
@@ -475,6 +483,8 @@ def int_array(draw, n):
 def draw_getitem(draw, dag, _):
     x = pick(draw, dag, lambda v: v.ndim >= 1)
     shape = dag.values[x].shape
+    # Integers only in basic indices: beside an index array, NumPy and PyTorch
+    # disagree on where the indexed axes go.
     kind = draw(st.sampled_from(["basic", "array", "arrays", "mask"]))
     if kind == "mask":
         mask = draw(hnp.arrays(np.bool_, shape[:draw(st.integers(1, len(shape)))]))
@@ -676,3 +686,20 @@ def test_the_printed_program_reproduces_the_dag(dag):
         assert np.array_equal(_array(namespace[dag.name(i)]), value)
     for printed, compared in zip(namespace["hvp"], ours["hvp"]):
         np.testing.assert_allclose(_array(printed), compared, rtol=1e-12, atol=1e-300)
+
+
+# ------------------------------------------------- found by this oracle, not yet fixed
+@pytest.mark.xfail(strict=True, reason=(
+    "sigmoid is (1 + tanh(x/2)) / 2 and softplus is logsumexp([0, x]): for x << 0 both "
+    "round 1 + (tiny) and lose the tiny part, so sigmoid(-20) is off by 1e-8 relative, "
+    "sigmoid(-40) and softplus(-40) are 0 (PyTorch: 4.2e-18) and log(sigmoid(-40)) is -inf "
+    "(PyTorch: -40). Remove this mark when they keep their relative precision."))
+def test_sigmoid_and_softplus_keep_relative_precision_for_negative_inputs():
+    x = np.linspace(-60.0, 0.0, 61)
+    ours, theirs = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    mg.sigmoid(ours).sum().backward()
+    torch.sigmoid(theirs).sum().backward()
+    np.testing.assert_allclose(mg.sigmoid(x), torch.sigmoid(torch.from_numpy(x)), rtol=RTOL)
+    np.testing.assert_allclose(ours.grad, theirs.grad, rtol=RTOL)
+    np.testing.assert_allclose(mg.softplus(x), torch.nn.functional.softplus(torch.from_numpy(x)),
+                               rtol=RTOL)
