@@ -19,7 +19,15 @@ import numpy as np
 
 from . import ops
 from .errors import BackwardError
-from .tensor import GRAD_ENABLED, Tensor, install_method, leaf, unwrap, version_at
+from .tensor import (
+    GRAD_ENABLED,
+    LAST_CHANGE,
+    Tensor,
+    install_method,
+    leaf,
+    unwrap,
+    version_at,
+)
 
 
 # --------------------------------------------------------------- grad mode
@@ -205,13 +213,13 @@ def run_backward(roots, seeds, create_graph=False, wanted=None, observer=None):
     # Record the backward pass only under create_graph; a context variable, so
     # other threads keep their own mode while this pass runs.
     mode = GRAD_ENABLED.set(create_graph)
+    last_change = LAST_CHANGE[0]
     try:
         node = heappop(heap)[1] if heap else None
         while node is not None:
             g = grads.pop(node)
-            seq = node._seq
-            if node._changes:     # an interior tensor changed after it was made
-                raise modified_error(node, None, node)
+            if node._seq < last_change:
+                check_versions(node)
             if wanted is not None:
                 if id(node) in wanted:
                     results[id(node)] = g
@@ -224,13 +232,7 @@ def run_backward(roots, seeds, create_graph=False, wanted=None, observer=None):
             i = -1
             for a in node._args:
                 i += 1
-                if not isinstance(a, Tensor):
-                    continue
-                # The version check: was ``a`` changed in place after this node
-                # saved it?  Stamps come from the clock that numbers nodes.
-                if a._changes and a._changes[-1] > seq:
-                    raise modified_error(node, i, a)
-                if not a.requires_grad:
+                if not (isinstance(a, Tensor) and a.requires_grad):
                     continue
                 vjp = vjps[i]
                 if vjp is None:
@@ -278,6 +280,18 @@ def run_backward(roots, seeds, create_graph=False, wanted=None, observer=None):
 
 
 _NO_KWARGS = {}
+
+
+def check_versions(node):
+    """Raise if a tensor ``node`` saved (an argument, or its own output) was
+    changed in place after ``node`` was made.  Change stamps and creation
+    numbers come from the same clock, so "after" is a comparison."""
+    seq = node._seq
+    if node._changes:            # an interior tensor changes only after it is made
+        raise modified_error(node, None, node)
+    for i, a in enumerate(node._args):
+        if isinstance(a, Tensor) and a._changes and a._changes[-1] > seq:
+            raise modified_error(node, i, a)
 
 
 def modified_error(node, i, t):

@@ -33,8 +33,9 @@ _new_tensor = Tensor.__new__
 _grad_enabled = GRAD_ENABLED.get
 #: Constants passed to the forward as they are; anything else goes through
 #: ``constant`` (NumPy scalars, lists).
-_PLAIN = frozenset((np.ndarray, float, int))
-_COMPLEX = frozenset(np.dtype(c) for c in (np.complex64, np.complex128, np.clongdouble))
+_PLAIN = frozenset((float, int))
+_ndarray = np.ndarray
+_F64, _F32 = np.dtype(np.float64), np.dtype(np.float32)
 
 #: Every primitive, built-in or user-defined, by name.  Tests iterate over it.
 REGISTRY: dict[str, Primitive] = {}
@@ -113,7 +114,7 @@ class Primitive:
                 if a.requires_grad:
                     traced = True
                 datas.append(a._data)
-            elif a.__class__ in _PLAIN:
+            elif type(a) is _ndarray or type(a) in _PLAIN:
                 datas.append(a)
             else:
                 datas.append(constant(a))
@@ -130,7 +131,8 @@ class Primitive:
                 raise NotImplementedError(
                     f"primitive '{self.name}' has no derivative yet: call "
                     f"{self.name}.defvjp(...) before using it on tensors that require grad")
-            if out.dtype in _COMPLEX:
+            dtype = out.dtype
+            if dtype is not _F64 and dtype is not _F32 and dtype.kind == "c":
                 raise complex_error(self, datas)
             # Build the output node inline (this is Tensor._from_op, unrolled
             # because a function call here costs a tenth of the whole op).
@@ -144,7 +146,6 @@ class Primitive:
             t._kwargs = kwargs or None
             t._seq = next_seq()
             t._retains_grad = False
-            t._version = 0
             t._changes = ()
             return t
         return _from_op(out, None, (), None)

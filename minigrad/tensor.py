@@ -52,6 +52,11 @@ class GradMode(metaclass=_GradModeView):
 #: How many recent changes of a tensor keep their stamp (for error messages).
 KEPT_CHANGES = 16
 
+#: ``LAST_CHANGE[0]`` is the stamp of the latest in-place change of any tensor.
+#: A node made after it cannot have a changed input, so the backward pass
+#: checks versions only for older nodes (one comparison per node otherwise).
+LAST_CHANGE = [-1]
+
 
 def bump_version(t):
     """Record that ``t``'s values changed in place (an optimizer step, ``t.data = ...``).
@@ -65,18 +70,27 @@ def bump_version(t):
     >>> w._version, bump_version(w)._version
     (0, 1)
     """
-    t._version += 1
-    t._changes = t._changes[1 - KEPT_CHANGES:] + (next_seq(),)
+    stamp = next_seq()
+    changes = t._changes
+    if changes:
+        t._changes = (changes[0] + 1,) + changes[max(1, len(changes) + 1 - KEPT_CHANGES):] + (
+            stamp,)
+    else:
+        t._changes = (1, stamp)
+    LAST_CHANGE[0] = stamp
     return t
 
 
 def version_at(t, seq):
     """``t``'s version when the tensor numbered ``seq`` was made, or None when
     more changes have happened since than are remembered."""
-    later = sum(1 for stamp in t._changes if stamp > seq)
-    if later == len(t._changes) and t._version > later:
+    if not t._changes:
+        return 0
+    version, stamps = t._changes[0], t._changes[1:]
+    later = sum(1 for stamp in stamps if stamp > seq)
+    if later == len(stamps) and version > later:
         return None
-    return t._version - later
+    return version - later
 
 
 def _check_differentiable_dtype(data, where):
@@ -142,7 +156,7 @@ class Tensor:
 
     __slots__ = ("_data", "grad", "requires_grad", "name",
                  "_op", "_args", "_values", "_kwargs", "_seq", "_retains_grad",
-                 "_version", "_changes", "__weakref__")
+                 "_changes", "__weakref__")
 
     # NumPy must hand ``ndarray + tensor`` to Tensor.__radd__ instead of
     # broadcasting the tensor as an object.
@@ -159,7 +173,6 @@ class Tensor:
         self._kwargs = None
         self._seq = next_seq()
         self._retains_grad = False
-        self._version = 0
         self._changes = ()
         if requires_grad:
             self.requires_grad_(True)
@@ -180,11 +193,19 @@ class Tensor:
         t._kwargs = kwargs
         t._seq = next_seq()
         t._retains_grad = False
-        t._version = 0
         t._changes = ()
         return t
 
     # ----------------------------------------------------------- attributes
+    # ``_changes`` is () until the first in-place change, then
+    # ``(version, stamp, ..., stamp)``: the count and the stamps of the latest
+    # changes, newest last (one slot, so an op pays one store for it).
+    @property
+    def _version(self):
+        """How many in-place changes this tensor has had (PyTorch's name)."""
+        changes = self._changes
+        return changes[0] if changes else 0
+
     def _set_data(self, value):
         self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
         bump_version(self)

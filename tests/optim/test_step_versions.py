@@ -80,7 +80,8 @@ def test_a_parameter_without_gradient_keeps_its_version():
 
 def test_a_scheduled_optimizer_bumps_too():
     w = mg.tensor([1.0], requires_grad=True)
-    opt = mg.optim.Scheduled(mg.optim.SGD(w, lr=1.0), mg.optim.schedules.step_decay(0.1, 0.5, every=1))
+    schedule = mg.optim.schedules.step_decay(0.1, 0.5, every=1)
+    opt = mg.optim.Scheduled(mg.optim.SGD(w, lr=1.0), schedule)
     loss = (w * w).sum()
     loss.backward()
     opt.step()
