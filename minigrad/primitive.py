@@ -107,17 +107,19 @@ class Primitive:
         if nargs is not None and len(args) > nargs:
             args, kwargs = self._split(args, kwargs)
         datas = []
-        is_tensor_call = traced = False
+        is_tensor_call = traced = convert = False
         for a in args:
             if isinstance(a, Tensor):
                 is_tensor_call = True
                 if a.requires_grad:
                     traced = True
                 datas.append(a._data)
-            elif type(a) is _ndarray or type(a) in _PLAIN:
-                datas.append(a)
             else:
-                datas.append(constant(a))
+                if type(a) is not _ndarray and type(a) not in _PLAIN:
+                    convert = True        # a NumPy scalar or a list: see constant()
+                datas.append(a)
+        if convert and is_tensor_call:
+            datas = [constant(d) for d in datas]
         try:
             out = self.forward(*datas, **kwargs)
         except (ValueError, TypeError, IndexError) as exc:
@@ -253,11 +255,13 @@ def install_operator(op, name, reflected=None):
 def constant(a):
     """A constant operand as the forward and the VJPs should see it.
 
-    A NumPy scalar (``np.float64(2.0)``, ``np.sqrt(d)``) becomes the Python
-    number it holds, so it never promotes a float32 tensor (PyTorch's rule:
-    a scalar never raises a tensor's float precision); a list or tuple becomes
-    an array as ``mg.tensor`` makes it (float64 for integers), so the backward
-    pass gets an array like every other operand.  Anything else is kept.
+    Applied to the operands of a call on tensors (a call on arrays alone, as
+    in a VJP, keeps NumPy's rules).  A NumPy scalar (``np.float64(2.0)``,
+    ``np.sqrt(d)``) becomes the Python number it holds, so it never promotes
+    a float32 tensor (PyTorch's rule: a scalar never raises a tensor's float
+    precision); a list or tuple becomes an array as ``mg.tensor`` makes it
+    (float64 for integers), so the backward pass gets an array like every
+    other operand.  Anything else (arrays included) is kept.
 
     >>> import numpy as np
     >>> constant(np.float64(2.0)), constant([1, 2])
