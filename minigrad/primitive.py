@@ -31,8 +31,8 @@ from .tensor import GRAD_ENABLED, Tensor, install_method, next_seq, to_array
 _from_op = Tensor._from_op
 _new_tensor = Tensor.__new__
 _grad_enabled = GRAD_ENABLED.get
-#: Constants passed to the forward as they are; anything else goes through
-#: ``constant`` (NumPy scalars, lists).
+#: Constant types passed to the forward as they are (with ndarray); any other
+#: operand of a call on tensors goes through ``constant`` (NumPy scalars, lists).
 _PLAIN = frozenset((float, int))
 _ndarray = np.ndarray
 _F64, _F32 = np.dtype(np.float64), np.dtype(np.float32)

@@ -5,7 +5,10 @@ primitive (``_op``), the arguments it was called with (``_args``, tensors or
 constants), the keyword arguments (``_kwargs``) and a creation number
 (``_seq``).  That is the whole graph: the backward pass in ``autograd.py``
 walks these links.  Tensors use ``__slots__`` because a deep graph holds
-millions of them and the per-op overhead is the cost of building one.
+millions of them and the per-op overhead is the cost of building one.  The
+values live in the ``_data`` slot, which the engine reads directly; the
+public ``data`` is a property whose assignment bumps the tensor's version
+(``bump_version``), which the backward pass checks.
 
 This module is the bottom of the package: it imports only ``errors``.  The
 methods that compute (``x + y``, ``x.exp()``, ``x.sum()``, ``x.backward()``)
