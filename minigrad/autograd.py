@@ -12,18 +12,31 @@ sums it back to the input's shape here, once, for every edge.
 from __future__ import annotations
 
 import functools
+import inspect
 from heapq import heappop, heappush
 
 import numpy as np
 
 from . import ops
 from .errors import BackwardError
-from .tensor import GradMode, Tensor, install_method, leaf, unwrap
+from .tensor import (
+    GRAD_ENABLED,
+    LAST_CHANGE,
+    Tensor,
+    install_method,
+    leaf,
+    unwrap,
+    version_at,
+)
 
 
 # --------------------------------------------------------------- grad mode
 class no_grad:
     """Context manager and decorator: operations inside record no graph.
+
+    Grad mode belongs to the current thread (and asyncio task), as in
+    PyTorch: ``no_grad`` here never stops another thread from recording, and
+    the previous mode comes back on leaving, even through an exception.
 
     >>> import minigrad as mg
     >>> x = mg.tensor(2.0, requires_grad=True)
@@ -31,34 +44,95 @@ class no_grad:
     ...     y = x * 3
     >>> y.requires_grad
     False
+
+    As a decorator it may be written with or without parentheses; on a
+    generator function it applies to the generator's body, each time it resumes:
+
+    >>> @mg.no_grad
+    ... def scaled(t):
+    ...     yield t * 2
+    >>> next(scaled(x)).requires_grad, mg.is_grad_enabled()
+    (False, True)
     """
 
     _enable = False
 
+    def __new__(cls, func=None):
+        # Bare ``@mg.no_grad``: the class is called with the function itself.
+        if func is None:
+            return super().__new__(cls)
+        if not callable(func):
+            raise TypeError(f"{cls.__name__}() takes no arguments, or a function to "
+                            f"decorate; got {type(func).__name__}")
+        return cls()(func)
+
+    def __init__(self, func=None):
+        self._previous = []
+
     def __enter__(self):
-        self._previous = GradMode.enabled
-        GradMode.enabled = self._enable
+        self._previous.append(GRAD_ENABLED.get())
+        GRAD_ENABLED.set(self._enable)
 
     def __exit__(self, *exc):
-        GradMode.enabled = self._previous
+        GRAD_ENABLED.set(self._previous.pop())
         return False
 
+    def clone(self):
+        return type(self)()
+
     def __call__(self, fn):
+        if inspect.isgeneratorfunction(fn):
+            return self._wrap_generator(fn)
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with type(self)():
+            with self.clone():
                 return fn(*args, **kwargs)
+        return wrapper
+
+    def _wrap_generator(self, fn):
+        """Run every resume of the generator (first step, send, throw, close)
+        inside the mode, and leave the caller's mode untouched between resumes."""
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            gen = fn(*args, **kwargs)
+            try:
+                with self.clone():
+                    response = gen.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with self.clone():
+                            gen.close()
+                        raise
+                    except BaseException as exc:
+                        with self.clone():
+                            response = gen.throw(exc)
+                    else:
+                        with self.clone():
+                            response = gen.send(request)
+            except StopIteration as stop:
+                return stop.value
         return wrapper
 
 
 class enable_grad(no_grad):
-    """Turn graph recording back on inside a ``no_grad`` block."""
+    """Turn graph recording back on inside a ``no_grad`` block (same forms as ``no_grad``).
+
+    >>> import minigrad as mg
+    >>> x = mg.tensor(2.0, requires_grad=True)
+    >>> with mg.no_grad(), mg.enable_grad():
+    ...     (x * 3).requires_grad
+    True
+    """
 
     _enable = True
 
 
 def is_grad_enabled():
-    return GradMode.enabled
+    """True when operations in this thread (or task) record the graph."""
+    return GRAD_ENABLED.get()
 
 
 # ------------------------------------------------------------- the engine
@@ -103,7 +177,7 @@ def _tensor_vjp(node, vjp, g, kwargs):
         return vjp(g, node, *node._args, **kwargs)
     # A user's NumPy-only VJP is computed on arrays and wrapped so that
     # differentiating it again explains itself instead of silently giving zero.
-    value = np.asarray(vjp(g.data, node.data, *node._values, **kwargs))
+    value = np.asarray(vjp(g._data, node._data, *node._values, **kwargs))
     return Tensor._from_op(value, ops.first_order_only, (g,) + node.parents,
                            {"op_name": node._op.name})
 
@@ -136,12 +210,16 @@ def run_backward(roots, seeds, create_graph=False, wanted=None, observer=None):
             heappush(heap, (-r._seq, r))
     results = {}
     written = set()
-    previous = GradMode.enabled
-    GradMode.enabled = create_graph   # record the backward pass only under create_graph
+    # Record the backward pass only under create_graph; a context variable, so
+    # other threads keep their own mode while this pass runs.
+    mode = GRAD_ENABLED.set(create_graph)
+    last_change = LAST_CHANGE[0]
     try:
         node = heappop(heap)[1] if heap else None
         while node is not None:
             g = grads.pop(node)
+            if node._seq < last_change:
+                check_versions(node)
             if wanted is not None:
                 if id(node) in wanted:
                     results[id(node)] = g
@@ -162,12 +240,12 @@ def run_backward(roots, seeds, create_graph=False, wanted=None, observer=None):
                 if create_graph:
                     gi = _tensor_vjp(node, vjp, g, kwargs or _NO_KWARGS)
                 elif kwargs is None:       # most ops: skip the cost of **{}
-                    gi = vjp(g, node.data, *node._values)
+                    gi = vjp(g, node._data, *node._values)
                 else:
-                    gi = vjp(g, node.data, *node._values, **kwargs)
-                if gi.shape != a.data.shape:
-                    _check_vjp_shape(node, i, gi.shape, a.data.shape)
-                    gi = _unbroadcast(gi, a.data.shape)
+                    gi = vjp(g, node._data, *node._values, **kwargs)
+                if gi.shape != a._data.shape:
+                    _check_vjp_shape(node, i, gi.shape, a._data.shape)
+                    gi = _unbroadcast(gi, a._data.shape)
                 if a in grads:
                     grads[a] = grads[a] + gi
                     if flows is not None:
@@ -191,7 +269,7 @@ def run_backward(roots, seeds, create_graph=False, wanted=None, observer=None):
                 follow = None
             node = follow if follow is not None else (heappop(heap)[1] if heap else None)
     finally:
-        GradMode.enabled = previous
+        GRAD_ENABLED.reset(mode)
     # Only leaves are left in ``grads``.
     for t, g in grads.items():
         if wanted is None:
@@ -204,14 +282,46 @@ def run_backward(roots, seeds, create_graph=False, wanted=None, observer=None):
 _NO_KWARGS = {}
 
 
+def check_versions(node):
+    """Raise if a tensor ``node`` saved (an argument, or its own output) was
+    changed in place after ``node`` was made.  Change stamps and creation
+    numbers come from the same clock, so "after" is a comparison."""
+    seq = node._seq
+    if node._changes:            # an interior tensor changes only after it is made
+        raise modified_error(node, None, node)
+    for i, a in enumerate(node._args):
+        if isinstance(a, Tensor) and a._changes and a._changes[-1] > seq:
+            raise modified_error(node, i, a)
+
+
+def modified_error(node, i, t):
+    """The error for a tensor changed in place after ``node`` saved it
+    (``i`` is its argument number, None for the node's own output)."""
+    label = f"'{t.name}' of shape {t.shape}" if t.name else f"of shape {t.shape}"
+    if i is None:
+        role = f"the output of '{node._op.name}', which its derivative may use"
+        saved = 0
+    else:
+        role = f"argument {i} of '{node._op.name}', which saved it in the forward pass"
+        saved = version_at(t, node._seq)
+    saved = f"version {saved}" if saved is not None else "an older version"
+    return BackwardError(
+        f"one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: the tensor {label}, {role}, is at version {t._version}; "
+        f"the graph saw it at {saved}. An optimizer step or a '.data =' assignment "
+        f"changed it after the graph was built, so the gradient would mix old and new "
+        f"values. Call backward() before opt.step(), or recompute the loss after the "
+        f"step (a new forward pass).")
+
+
 def _store(t, g, written):
     """Accumulate ``g`` into ``t.grad`` without ever aliasing another gradient."""
     if isinstance(g, Tensor):          # create_graph=True: keep the graph
         t.grad = g if t.grad is None else t.grad + g
         return
     g = np.asarray(g)
-    if g.dtype != t.data.dtype:
-        g = g.astype(t.data.dtype)
+    if g.dtype != t._data.dtype:
+        g = g.astype(t._data.dtype)
     if t.grad is not None:
         t.grad = t.grad + g
         return
@@ -306,6 +416,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
         grad_outputs = [grad_outputs] * len(outputs)
+    else:
+        grad_outputs = list(grad_outputs)
+        if len(grad_outputs) != len(outputs):
+            # zip would silently drop the outputs (or gradients) left over.
+            raise BackwardError(
+                f"autograd.grad: got {len(outputs)} output(s) but {len(grad_outputs)} "
+                f"grad_outputs; pass one gradient per output (None for a one-element "
+                f"output), in the same order.")
     roots, seeds = [], []
     for out, g in zip(outputs, grad_outputs):
         if out.requires_grad:

@@ -26,10 +26,16 @@ import inspect
 import numpy as np
 
 from .errors import DTypeError, IndexingError, ShapeError
-from .tensor import GradMode, Tensor, install_method, next_seq
+from .tensor import GRAD_ENABLED, Tensor, install_method, next_seq, to_array
 
 _from_op = Tensor._from_op
 _new_tensor = Tensor.__new__
+_grad_enabled = GRAD_ENABLED.get
+#: Constant types passed to the forward as they are (with ndarray); any other
+#: operand of a call on tensors goes through ``constant`` (NumPy scalars, lists).
+_PLAIN = frozenset((float, int))
+_ndarray = np.ndarray
+_F64, _F32 = np.dtype(np.float64), np.dtype(np.float32)
 
 #: Every primitive, built-in or user-defined, by name.  Tests iterate over it.
 REGISTRY: dict[str, Primitive] = {}
@@ -101,15 +107,19 @@ class Primitive:
         if nargs is not None and len(args) > nargs:
             args, kwargs = self._split(args, kwargs)
         datas = []
-        is_tensor_call = traced = False
+        is_tensor_call = traced = convert = False
         for a in args:
             if isinstance(a, Tensor):
                 is_tensor_call = True
                 if a.requires_grad:
                     traced = True
-                datas.append(a.data)
+                datas.append(a._data)
             else:
+                if type(a) is not _ndarray and type(a) not in _PLAIN:
+                    convert = True        # a NumPy scalar or a list: see constant()
                 datas.append(a)
+        if convert and is_tensor_call:
+            datas = [constant(d) for d in datas]
         try:
             out = self.forward(*datas, **kwargs)
         except (ValueError, TypeError, IndexError) as exc:
@@ -118,15 +128,18 @@ class Primitive:
             return out                    # arrays in, array out: used inside VJPs
         if out.__class__ is not np.ndarray:
             out = np.asarray(out)         # NumPy returns scalars for 0-d results
-        if traced and GradMode.enabled:
+        if traced and _grad_enabled():
             if self.vjps is None:
                 raise NotImplementedError(
                     f"primitive '{self.name}' has no derivative yet: call "
                     f"{self.name}.defvjp(...) before using it on tensors that require grad")
+            dtype = out.dtype
+            if dtype is not _F64 and dtype is not _F32 and dtype.kind == "c":
+                raise complex_error(self, datas)
             # Build the output node inline (this is Tensor._from_op, unrolled
             # because a function call here costs a tenth of the whole op).
             t = _new_tensor(Tensor)
-            t.data = out
+            t._data = out
             t.grad = t.name = None
             t.requires_grad = True
             t._op = self
@@ -135,6 +148,7 @@ class Primitive:
             t._kwargs = kwargs or None
             t._seq = next_seq()
             t._retains_grad = False
+            t._changes = ()
             return t
         return _from_op(out, None, (), None)
 
@@ -236,6 +250,38 @@ def install_operator(op, name, reflected=None):
     def backward(self, other):
         return op(other, self)
     install_methods(op, {name: forward, **({reflected: backward} if reflected else {})})
+
+
+def constant(a):
+    """A constant operand as the forward and the VJPs should see it.
+
+    Applied to the operands of a call on tensors (a call on arrays alone, as
+    in a VJP, keeps NumPy's rules).  A NumPy scalar (``np.float64(2.0)``,
+    ``np.sqrt(d)``) becomes the Python number it holds, so it never promotes
+    a float32 tensor (PyTorch's rule: a scalar never raises a tensor's float
+    precision); a list or tuple becomes an array as ``mg.tensor`` makes it
+    (float64 for integers), so the backward pass gets an array like every
+    other operand.  Anything else (arrays included) is kept.
+
+    >>> import numpy as np
+    >>> constant(np.float64(2.0)), constant([1, 2])
+    (2.0, array([1., 2.]))
+    """
+    if isinstance(a, (np.number, np.bool_)):
+        return a.item()
+    if isinstance(a, (list, tuple)):
+        return to_array(a)
+    return a
+
+
+def complex_error(op, datas):
+    """The error for a complex result in a graph that requires grad."""
+    return DTypeError(
+        f"{op.name}: the result is complex (operands: {describe(datas)}), but an operand "
+        f"requires grad: minigrad differentiates real numbers only, and a complex value "
+        f"in the graph would give a wrong gradient. Keep complex numbers out of the "
+        f"graph (compute them under mg.no_grad() or on .data), or differentiate the real "
+        f"and imaginary parts as separate real tensors.")
 
 
 # ------------------------------------------------------------------ errors

@@ -5,7 +5,10 @@ primitive (``_op``), the arguments it was called with (``_args``, tensors or
 constants), the keyword arguments (``_kwargs``) and a creation number
 (``_seq``).  That is the whole graph: the backward pass in ``autograd.py``
 walks these links.  Tensors use ``__slots__`` because a deep graph holds
-millions of them and the per-op overhead is the cost of building one.
+millions of them and the per-op overhead is the cost of building one.  The
+values live in the ``_data`` slot, which the engine reads directly; the
+public ``data`` is a property whose assignment bumps the tensor's version
+(``bump_version``), which the backward pass checks.
 
 This module is the bottom of the package: it imports only ``errors``.  The
 methods that compute (``x + y``, ``x.exp()``, ``x.sum()``, ``x.backward()``)
@@ -18,7 +21,9 @@ file, and no module here imports one above it.
 
 from __future__ import annotations
 
+import contextvars
 import itertools
+from operator import attrgetter
 
 import numpy as np
 
@@ -26,11 +31,69 @@ from .errors import DeclarationError, DTypeError, ShapeError
 
 next_seq = itertools.count().__next__
 
+#: Grad mode: whether primitives record the graph.  A context variable, so each
+#: thread starts from the default (on) and each asyncio task keeps its own:
+#: ``no_grad`` in one thread never stops another from recording.
+GRAD_ENABLED = contextvars.ContextVar("minigrad_grad_enabled", default=True)
 
-class GradMode:
-    """Global switch read by every primitive: record the graph or not."""
 
-    enabled = True
+class _GradModeView(type):
+    @property
+    def enabled(cls):
+        return GRAD_ENABLED.get()
+
+    @enabled.setter
+    def enabled(cls, value):
+        GRAD_ENABLED.set(bool(value))
+
+
+class GradMode(metaclass=_GradModeView):
+    """Grad mode of the current thread or task: ``GradMode.enabled`` reads and
+    writes :data:`GRAD_ENABLED` (prefer ``mg.no_grad`` / ``mg.enable_grad``)."""
+
+
+#: How many recent changes of a tensor keep their stamp (for error messages).
+KEPT_CHANGES = 16
+
+#: ``LAST_CHANGE[0]`` is the stamp of the latest in-place change of any tensor.
+#: A node made after it cannot have a changed input, so the backward pass
+#: checks versions only for older nodes (one comparison per node otherwise).
+LAST_CHANGE = [-1]
+
+
+def bump_version(t):
+    """Record that ``t``'s values changed in place (an optimizer step, ``t.data = ...``).
+
+    The version counts the changes; the stamp (a creation number, the clock
+    nodes are numbered by) lets the backward pass tell whether a change came
+    after a node that saved the tensor, at no cost to the forward pass.
+
+    >>> import minigrad as mg
+    >>> w = mg.tensor([1.0, 2.0])
+    >>> w._version, bump_version(w)._version
+    (0, 1)
+    """
+    stamp = next_seq()
+    changes = t._changes
+    if changes:
+        t._changes = (changes[0] + 1,) + changes[max(1, len(changes) + 1 - KEPT_CHANGES):] + (
+            stamp,)
+    else:
+        t._changes = (1, stamp)
+    LAST_CHANGE[0] = stamp
+    return t
+
+
+def version_at(t, seq):
+    """``t``'s version when the tensor numbered ``seq`` was made, or None when
+    more changes have happened since than are remembered."""
+    if not t._changes:
+        return 0
+    version, stamps = t._changes[0], t._changes[1:]
+    later = sum(1 for stamp in stamps if stamp > seq)
+    if later == len(stamps) and version > later:
+        return None
+    return version - later
 
 
 def _check_differentiable_dtype(data, where):
@@ -75,18 +138,35 @@ class Tensor:
     >>> y.backward()
     >>> x.grad
     array([2., 4., 6.])
+
+    Every tensor has a version (``t._version``, PyTorch's name) that counts the
+    in-place changes minigrad makes or offers: an optimizer step, an assignment
+    ``t.data = new``.  A backward pass through a graph that used the tensor
+    before such a change raises :class:`~minigrad.BackwardError` instead of
+    silently mixing old and new values.  Writing into the array itself,
+    ``t.data[...] = new``, is the escape hatch: it is not seen (as with
+    ``.data`` in PyTorch).
+
+    >>> loss = (x * x).sum()
+    >>> x.data = x.data * 0.5
+    >>> x._version
+    1
+    >>> loss.backward()  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    minigrad.errors.BackwardError: one of the variables needed for gradient computation ...
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "name",
+    __slots__ = ("_data", "grad", "requires_grad", "name",
                  "_op", "_args", "_values", "_kwargs", "_seq", "_retains_grad",
-                 "__weakref__")
+                 "_changes", "__weakref__")
 
     # NumPy must hand ``ndarray + tensor`` to Tensor.__radd__ instead of
     # broadcasting the tensor as an object.
     __array_ufunc__ = None
 
     def __init__(self, data, requires_grad=False, name=None, dtype=None):
-        self.data = to_array(data, dtype)
+        self._data = to_array(data, dtype)
         self.grad = None
         self.requires_grad = False
         self.name = name
@@ -96,6 +176,7 @@ class Tensor:
         self._kwargs = None
         self._seq = next_seq()
         self._retains_grad = False
+        self._changes = ()
         if requires_grad:
             self.requires_grad_(True)
 
@@ -105,7 +186,7 @@ class Tensor:
         arguments (tensors or constants), ``values`` their arrays at the time
         of the forward pass, which the backward pass uses."""
         t = cls.__new__(cls)
-        t.data = data
+        t._data = data
         t.grad = None
         t.requires_grad = op is not None
         t.name = None
@@ -115,24 +196,44 @@ class Tensor:
         t._kwargs = kwargs
         t._seq = next_seq()
         t._retains_grad = False
+        t._changes = ()
         return t
 
     # ----------------------------------------------------------- attributes
+    # ``_changes`` is () until the first in-place change, then
+    # ``(version, stamp, ..., stamp)``: the count and the stamps of the latest
+    # changes, newest last (one slot, so an op pays one store for it).
+    @property
+    def _version(self):
+        """How many in-place changes this tensor has had (PyTorch's name)."""
+        changes = self._changes
+        return changes[0] if changes else 0
+
+    def _set_data(self, value):
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        bump_version(self)
+
+    # Reads are a C-level attribute fetch (the engine itself reads the ``_data``
+    # slot); an assignment bumps the version so a stale graph is caught.
+    data = property(attrgetter("_data"), _set_data, doc=(
+        "The values, an ndarray.  Assigning ``t.data = new`` bumps the version; "
+        "writing into the array (``t.data[...] = new``) is not tracked."))
+
     @property
     def shape(self):
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self):
-        return self.data.size
+        return self._data.size
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def is_leaf(self):
@@ -151,23 +252,23 @@ class Tensor:
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
-        return self.data.item()
+        return self._data.item()
 
     def numpy(self):
         """The underlying ndarray (shared, not copied)."""
-        return self.data
+        return self._data
 
     def tolist(self):
-        return self.data.tolist()
+        return self._data.tolist()
 
     def detach(self):
         """A new leaf sharing this tensor's data, cut off from the graph."""
-        return leaf(self.data)
+        return leaf(self._data)
 
     def requires_grad_(self, requires_grad=True):
         """Mark a leaf as a variable to differentiate with respect to (in place)."""
         if requires_grad:
-            _check_differentiable_dtype(self.data, f"tensor {self._label()}")
+            _check_differentiable_dtype(self._data, f"tensor {self._label()}")
         elif self._op is not None:
             raise ValueError(
                 f"requires_grad_(False) on {self._label()}, which was produced by "
@@ -188,7 +289,7 @@ class Tensor:
         return f"'{self.name}'" if self.name else f"of shape {self.shape}"
 
     def __repr__(self):
-        body = np.array2string(self.data, separator=", ", precision=4,
+        body = np.array2string(self._data, separator=", ", precision=4,
                                threshold=20, prefix="tensor(")
         extras = []
         if self.dtype != np.float64:
@@ -206,7 +307,7 @@ class Tensor:
             raise ValueError(
                 f"The truth value of a tensor of shape {self.shape} is ambiguous; "
                 f"use (t > 0).data.any() or .all().")
-        return bool(self.data)
+        return bool(self._data)
 
     # Identity hash, at C speed: tensors are dictionary keys in the backward
     # pass.  (== is elementwise, but a dict only calls it when two hashes are
@@ -215,22 +316,22 @@ class Tensor:
 
     # Comparisons give boolean tensors that carry no gradient (as in PyTorch).
     def __lt__(self, other):
-        return leaf(self.data < unwrap(other))
+        return leaf(self._data < unwrap(other))
 
     def __le__(self, other):
-        return leaf(self.data <= unwrap(other))
+        return leaf(self._data <= unwrap(other))
 
     def __gt__(self, other):
-        return leaf(self.data > unwrap(other))
+        return leaf(self._data > unwrap(other))
 
     def __ge__(self, other):
-        return leaf(self.data >= unwrap(other))
+        return leaf(self._data >= unwrap(other))
 
     def __eq__(self, other):
-        return leaf(self.data == unwrap(other))
+        return leaf(self._data == unwrap(other))
 
     def __ne__(self, other):
-        return leaf(self.data != unwrap(other))
+        return leaf(self._data != unwrap(other))
 
     # ------------------------------------------- Python and NumPy protocols
     # PyTorch's meanings: a one-element tensor converts to a Python number;
@@ -306,7 +407,7 @@ def unwrap(x):
     >>> unwrap(mg.tensor([1.0])), unwrap(2.0)
     (array([1.]), 2.0)
     """
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def leaf(data):

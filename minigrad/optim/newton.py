@@ -75,6 +75,9 @@ class Newton(Optimizer):
             H[j] = np.concatenate([r.ravel() for r in row])
         return g, (H + H.T) / 2      # symmetric up to rounding; make it exactly so
 
+    def _moved(self, group):
+        return group["params"]          # the joint step moves every parameter
+
     def _update(self, group):
         """One joint step for all parameters: the rule works on the flat vector."""
         params = group["params"]

@@ -19,7 +19,9 @@ skips parameters without a gradient, counts each parameter's steps ``t``,
 calls the rule and writes the new value **in place**, ``p.data[...] = new``.
 So a parameter's array object never changes (anything holding ``p.data`` sees
 the update, as in PyTorch), its dtype is kept (float32 stays float32), and
-``.grad`` is never written to.
+``.grad`` is never written to.  Each parameter it moves gets a new version, so
+``loss.backward()`` on a loss computed before the step raises an error instead
+of using the new values.
 
 Hyperparameters have one home, PyTorch's ``opt.param_groups[0]`` (a dict
 that also holds ``"params"``).  ``opt.lr`` reads and ``opt.lr = 0.01``
@@ -37,7 +39,7 @@ import numpy as np
 
 from ..autograd import enable_grad
 from ..errors import ClosureRequired
-from ..tensor import Tensor, unwrap
+from ..tensor import Tensor, bump_version, unwrap
 from . import rules
 
 
@@ -236,8 +238,18 @@ class Optimizer:
         else:
             loss, group = self._gradients(closure)
         self._update(group)
+        # Every parameter the step moved gets a new version, so a backward pass
+        # through a graph built before the step raises instead of mixing old
+        # and new values.
+        for p in self._moved(group):
+            bump_version(p)
         self.__dict__["steps"] += 1        # not a hyperparameter: skip __setattr__
         return loss
+
+    def _moved(self, group):
+        """The parameters a step changes: those with a gradient (``_update`` skips
+        the others).  A class whose update moves every parameter says so."""
+        return [p for p in group["params"] if p.grad is not None]
 
     def _gradients(self, closure):
         """Call the closure so that each ``p.grad`` holds the gradient the rule uses;
