@@ -229,15 +229,23 @@ def run_backward(roots, seeds, create_graph=False, wanted=None, observer=None):
             kwargs = node._kwargs
             follow = None    # a newly reached node that may skip the heap
             flows = [] if observer is not None else None
+            # A variadic op (concatenate) gives every argument's gradient in one
+            # call: asking per argument would spread N saved values into N calls.
+            parts = None
+            if node._op.nargs is None and hasattr(vjps, "split"):
+                parts = vjps.split(g, node if create_graph else node._data,
+                                   node._args if create_graph else node._values,
+                                   **(kwargs or _NO_KWARGS))
             i = -1
             for a in node._args:
                 i += 1
                 if not (isinstance(a, Tensor) and a.requires_grad):
                     continue
-                vjp = vjps[i]
-                if vjp is None:
+                if parts is not None:
+                    gi = parts[i]
+                elif (vjp := vjps[i]) is None:
                     continue
-                if create_graph:
+                elif create_graph:
                     gi = _tensor_vjp(node, vjp, g, kwargs or _NO_KWARGS)
                 elif kwargs is None:       # most ops: skip the cost of **{}
                     gi = vjp(g, node._data, *node._values)

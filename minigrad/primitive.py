@@ -118,8 +118,12 @@ class Primitive:
                 if type(a) is not _ndarray and type(a) not in _PLAIN:
                     convert = True        # a NumPy scalar or a list: see constant()
                 datas.append(a)
-        if convert and is_tensor_call:
-            datas = [constant(d) for d in datas]
+        if convert:
+            if any(_holds_tensor(a) for a in args):   # mg.sum([x, x + 2]): keep the graph
+                return self(*[stack_into_graph(a) if _holds_tensor(a) else a for a in args],
+                            **kwargs)
+            if is_tensor_call:
+                datas = [constant(d) for d in datas]
         try:
             out = self.forward(*datas, **kwargs)
         except (ValueError, TypeError, IndexError) as exc:
@@ -169,6 +173,22 @@ class Primitive:
 
     def __repr__(self):
         return f"<minigrad primitive '{self.name}'>"
+
+
+def _holds_tensor(a):
+    """A list or tuple with a tensor somewhere inside."""
+    return isinstance(a, (list, tuple)) and any(
+        isinstance(i, Tensor) or _holds_tensor(i) for i in a)
+
+
+def stack_into_graph(items):
+    """A (nested) list holding tensors as one tensor of the graph, stacked along a
+    new first axis as ``np.array`` would stack it, so its gradient reaches every
+    tensor inside: ``mg.sum([x, x + 2])`` is ``mg.sum(mg.stack([x, x + 2]))``."""
+    reshape, concatenate = REGISTRY["reshape"], REGISTRY["concatenate"]
+    parts = [stack_into_graph(i) if isinstance(i, (list, tuple)) else i for i in items]
+    rows = [reshape(p, (1,) + np.shape(p.data if isinstance(p, Tensor) else p)) for p in parts]
+    return concatenate(*rows, axis=0)
 
 
 def _keyword_names(forward, skip=0):
@@ -313,12 +333,16 @@ def explain_failure(op, datas, kwargs, exc):
     if isinstance(exc, IndexError) and not isinstance(exc, np.exceptions.AxisError):
         return IndexingError(f"{op.name}: {message or exc}")
     dtype = _bad_dtype(datas)
-    if dtype is not None or (isinstance(exc, TypeError) and not message):
-        what = f"dtype {dtype}" if dtype is not None else "these operand types"
+    if dtype is not None:
         return DTypeError(
-            f"{op.name}: cannot compute with {what} (operands: {describe(datas)}){extra}. "
-            f"minigrad computes on floating-point numbers: convert the data first, "
+            f"{op.name}: cannot compute with dtype {dtype} (operands: {describe(datas)})"
+            f"{extra}. minigrad computes on floating-point numbers: convert the data first, "
             f"e.g. mg.tensor(np.asarray(data, dtype=np.float64)). NumPy said: {exc}")
+    if isinstance(exc, TypeError):     # an argument of the wrong type, not a shape
+        return DTypeError(
+            f"{op.name}: NumPy refused the types of the arguments (operands: "
+            f"{describe(datas)}){extra}: {exc}. Check the types of the parameters "
+            f"(axes are integers, shapes tuples of integers).")
     if message:
         return ShapeError(f"{op.name}: {message}")
     return ShapeError(f"{op.name}: NumPy refused operands ({describe(datas)}){extra}: {exc}")

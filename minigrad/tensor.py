@@ -37,21 +37,6 @@ next_seq = itertools.count().__next__
 GRAD_ENABLED = contextvars.ContextVar("minigrad_grad_enabled", default=True)
 
 
-class _GradModeView(type):
-    @property
-    def enabled(cls):
-        return GRAD_ENABLED.get()
-
-    @enabled.setter
-    def enabled(cls, value):
-        GRAD_ENABLED.set(bool(value))
-
-
-class GradMode(metaclass=_GradModeView):
-    """Grad mode of the current thread or task: ``GradMode.enabled`` reads and
-    writes :data:`GRAD_ENABLED` (prefer ``mg.no_grad`` / ``mg.enable_grad``)."""
-
-
 #: How many recent changes of a tensor keep their stamp (for error messages).
 KEPT_CHANGES = 16
 
@@ -116,6 +101,11 @@ def to_array(data, dtype=None):
     if dtype is not None:
         return np.array(data, dtype=dtype)
     arr = np.array(data)
+    if arr.dtype == object and any(v is None for v in arr.flat):
+        # NumPy would turn None into nan when converting to float: refuse it.
+        raise DTypeError(f"mg.tensor: the data holds None (shape {arr.shape}); a tensor "
+                         f"holds numbers. Replace None with a number (or float('nan') if "
+                         f"a missing value is meant).")
     if arr.dtype.kind in "biu" or arr.dtype == object and _all_numbers(arr):
         arr = arr.astype(np.float64)
     return arr

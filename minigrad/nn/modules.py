@@ -26,7 +26,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..graph.scope import scope
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor, as_tensor, bump_version
 from .checkpoint import checkpoint_path, read_npz, write_npz
 
 __all__ = ["Parameter", "Module", "functional_call"]
@@ -254,6 +254,7 @@ class Module:
                     f"{p.shape} in the model but {value.shape} in the state; the layer "
                     f"sizes differ from the saved model's.")
             p.data[...] = value
+            bump_version(p)        # a graph built before the load must not use it
         return missing, unexpected
 
     def save(self, path):

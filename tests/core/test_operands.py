@@ -109,3 +109,22 @@ def test_fewer_grad_outputs_than_outputs():
         mg.autograd.grad([a], x, grad_outputs=[np.ones(2), np.ones(2)])
     (g,) = mg.autograd.grad([a, b], x, grad_outputs=(np.ones(2), np.ones(2)))
     np.testing.assert_allclose(g, [5.0, 5.0])
+
+
+def test_a_list_holding_tensors_stays_in_the_graph():
+    # Silently a constant before: NumPy turned the list into an array of values.
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    total = mg.sum([x, x + 2])
+    total.backward()
+    assert total.item() == 10.0
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+    y = mg.tensor(3.0, requires_grad=True)
+    (mg.tensor([1.0, 5.0]) * [y, 2.0]).sum().backward()
+    assert y.grad == 1.0
+
+
+def test_a_type_error_from_numpy_is_a_dtype_error_not_a_shape_error():
+    x = mg.tensor(np.ones((2, 2)), requires_grad=True)
+    with pytest.raises(mg.DTypeError, match="reshape") as info:
+        mg.reshape(x, shape="four")
+    assert not isinstance(info.value, mg.ShapeError)

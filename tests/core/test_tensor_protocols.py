@@ -143,3 +143,9 @@ def test_nested_lists_mixing_numbers_and_tensors():
     leaf = mg.tensor([w, w * 2])
     assert leaf.is_leaf and not leaf.requires_grad
     np.testing.assert_array_equal(leaf.data, [1.0, 2.0])
+
+
+@pytest.mark.parametrize("data", [None, [1.0, None], [[None]]])
+def test_none_is_refused_not_turned_into_nan(data):
+    with pytest.raises(mg.DTypeError, match="None"):
+        mg.tensor(data)

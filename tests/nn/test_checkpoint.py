@@ -136,3 +136,11 @@ def test_load_then_train_keeps_the_optimizer_working(tmp_path):
     loss.backward()
     opt.step()
     assert not same(a, b)                   # the optimizer moved the loaded parameters
+
+
+def test_loading_a_state_dict_invalidates_graphs_built_before_it():
+    lin = nn.Linear(2, 1)
+    loss = lin(mg.tensor([[1.0, 2.0]])).sum()
+    lin.load_state_dict({k: v * 2 for k, v in lin.state_dict().items()})
+    with pytest.raises(mg.BackwardError, match="modified by an inplace operation"):
+        loss.backward()
