@@ -20,7 +20,7 @@ import numpy as np
 from . import ops
 from .errors import DTypeError, ShapeError
 from .ops import *  # every primitive is public: mg.exp is ops.exp
-from .ops import axis_tuple, concatenate, exp, log, max, maximum, reshape, sum, tanh, where
+from .ops import axis_tuple, concatenate, exp, log, log1p, max, maximum, reshape, sum, where
 from .primitive import normalize_axes
 from .tensor import Tensor, install_method, unwrap
 
@@ -63,16 +63,29 @@ def _shape(x):
     return np.shape(unwrap(x))
 
 
+def _split_at_zero(x):
+    """``x`` where it is positive (else 0) and where it is not (else 0): each
+    branch of a two-sided formula gets arguments for which it cannot overflow."""
+    positive = unwrap(x) > 0
+    return positive, where(positive, x, 0.0), where(positive, 0.0, x)
+
+
 @_method
 def sigmoid(x):
-    """Logistic function 1 / (1 + e**-x), written as (1 + tanh(x/2)) / 2 so that
-    it neither overflows nor loses precision for large |x|.
+    """Logistic function 1 / (1 + e**-x), computed so that it neither overflows
+    nor loses relative precision anywhere: ``1 / (1 + e**-x)`` for x > 0 and
+    ``e**x / (1 + e**x)`` for x <= 0, where ``e**x`` is tiny and kept exactly.
 
     >>> import minigrad as mg
-    >>> mg.sigmoid(mg.tensor([0.0, 1000.0]))
-    tensor([0.5, 1. ])
+    >>> mg.sigmoid(mg.tensor([0.0, 1000.0, -1000.0]))
+    tensor([0.5, 1. , 0. ])
+    >>> float(mg.log(mg.sigmoid(mg.tensor(-40.0))))     # not -inf
+    -40.0
     """
-    return 0.5 * (tanh(0.5 * _operand(x)) + 1.0)
+    x = _operand(x)
+    positive, xp, xn = _split_at_zero(x)
+    e = exp(xn)
+    return where(positive, 1.0 / (1.0 + exp(-xp)), e / (1.0 + e))
 
 
 @_method
@@ -182,22 +195,21 @@ def softmax(x, axis=-1):
 
 @_method
 def softplus(x):
-    """``log(1 + exp(x))`` for any ``x``, written as ``logsumexp([0, x])``.
+    """``log(1 + exp(x))`` for any ``x``, without overflow and with full relative
+    precision: ``x + log1p(exp(-x))`` for x > 0 and ``log1p(exp(x))`` for x <= 0.
 
-    ``logsumexp`` subtracts the larger of ``0`` and ``x`` before
-    exponentiating, so nothing overflows, and the derivative is exactly
-    ``sigmoid(x)`` everywhere, 0 included.  (The other stable form,
-    ``relu(x) + log(1 + exp(-|x|))``, is built from kinked pieces, and the
-    conventions ``relu'(0) = abs'(0) = 0`` would give a derivative of 0 at 0
-    instead of 1/2.)
+    Its derivative is ``sigmoid(x)`` at every ``x``, 0 included (1/2 there:
+    the x <= 0 formula is used at 0, and it has no kink).
 
     >>> import minigrad as mg
     >>> mg.softplus(mg.tensor([-1000.0, 0.0, 1000.0])).data.round(4).tolist()
     [0.0, 0.6931, 1000.0]
+    >>> float(mg.softplus(mg.tensor(-40.0)))          # exp(-40), not 0
+    4.248354255291589e-18
     """
     x = _operand(x)
-    zero = np.zeros_like(unwrap(x))
-    return logsumexp(stack([zero, x], axis=0), axis=0)
+    positive, xp, xn = _split_at_zero(x)
+    return where(positive, xp + log1p(exp(-xp)), log1p(exp(xn)))
 
 
 @_function

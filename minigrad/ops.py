@@ -170,6 +170,10 @@ exp = _builtin("exp", np.exp, lambda g, out, x: g * out, rules=("exp(x)",),
                kind="elementwise", method=True)
 log = _builtin("log", np.log, lambda g, out, x: g / x, rules=("1/x",), domain=("positive",),
                kind="elementwise", method=True)
+# log1p is a primitive because log(1 + x) loses x entirely when |x| < 1e-16:
+# softplus(x) = log1p(exp(x)) needs it to keep its relative precision for x << 0.
+log1p = _builtin("log1p", np.log1p, lambda g, out, x: g / (1.0 + x), rules=("1/(1+x)",),
+                 domain=("positive",), kind="elementwise", method=True)
 sqrt = _builtin("sqrt", np.sqrt, lambda g, out, x: g / (2.0 * out),
                 rules=("1/(2·sqrt(x))",), domain=("positive",), kind="elementwise",
                 method=True)

@@ -48,7 +48,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -688,12 +687,7 @@ def test_the_printed_program_reproduces_the_dag(dag):
         np.testing.assert_allclose(_array(printed), compared, rtol=1e-12, atol=1e-300)
 
 
-# ------------------------------------------------- found by this oracle, not yet fixed
-@pytest.mark.xfail(strict=True, reason=(
-    "sigmoid is (1 + tanh(x/2)) / 2 and softplus is logsumexp([0, x]): for x << 0 both "
-    "round 1 + (tiny) and lose the tiny part, so sigmoid(-20) is off by 1e-8 relative, "
-    "sigmoid(-40) and softplus(-40) are 0 (PyTorch: 4.2e-18) and log(sigmoid(-40)) is -inf "
-    "(PyTorch: -40). Remove this mark when they keep their relative precision."))
+# ------------------------------------------------- found by this oracle
 def test_sigmoid_and_softplus_keep_relative_precision_for_negative_inputs():
     x = np.linspace(-60.0, 0.0, 61)
     ours, theirs = mg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
