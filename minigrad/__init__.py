@@ -8,8 +8,9 @@
 array([2., 4.])
 """
 
-from . import autograd, data, functional, lab, losses, nn, ops, optim, random
+from . import autograd, creation, data, functional, lab, losses, nn, ops, optim, random, utils
 from .autograd import enable_grad, is_grad_enabled, no_grad
+from .creation import *  # mg.zeros, mg.randn, mg.manual_seed, ...: creation.__all__
 from .errors import (
     BackwardError,
     ClosureRequired,
@@ -33,7 +34,7 @@ from .transforms import grad, hessian, hvp, jacobian, value_and_grad
 
 __version__ = "0.1.0"
 
-__all__ = functional.__all__ + [
+__all__ = functional.__all__ + creation.__all__ + [
     "Tensor", "tensor", "as_tensor", "ops", "Primitive", "primitive", "REGISTRY",
     "autograd", "no_grad", "enable_grad", "is_grad_enabled",
     "grad", "value_and_grad", "jacobian", "hessian", "hvp",
@@ -41,5 +42,5 @@ __all__ = functional.__all__ + [
     "MinigradError", "ShapeError", "DTypeError", "IndexingError", "BackwardError",
     "GradcheckError", "GraphvizNotFoundError", "ClosureRequired", "Exercise",
     "draw", "explain", "scope",
-    "data", "lab", "losses", "nn", "fit", "optim", "random",
+    "data", "lab", "losses", "nn", "fit", "optim", "random", "utils", "creation",
 ]

@@ -23,11 +23,11 @@ LAYERS = [
     {"primitive", "op_errors"},
     {"ops"},
     {"autograd"},
-    {"functional"},
+    {"functional", "creation"},
     {"transforms"},
     {"gradcheck", "losses", "graph", "exercise"},
     {"nn", "optim"},
-    {"data", "train", "lab"},
+    {"data", "utils", "train", "lab"},
     {""},                      # minigrad/__init__.py: re-exports only
 ]
 RANK = {name: rank for rank, layer in enumerate(LAYERS) for name in layer}

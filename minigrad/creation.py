@@ -1,0 +1,262 @@
+"""Creating tensors by PyTorch's names: ``mg.zeros(2, 3)``, ``mg.randn(4)``, ``mg.manual_seed(0)``.
+
+Each function takes PyTorch's arguments: sizes as separate ints or one tuple
+(``mg.zeros(2, 3)`` is ``mg.zeros((2, 3))``), and the keywords ``dtype=`` and
+``requires_grad=``.  One difference is deliberate: minigrad's default dtype
+is float64 (``mg.float64``), where PyTorch's is float32, and ``mg.arange(5)``
+is float64 like ``mg.tensor(range(5))``.  ``randint`` gives int64, as in
+PyTorch, because its values are meant as indices and class labels.
+
+The random functions draw from one package generator, ``default_generator``
+(seeded with 0 when minigrad is imported, so a script gives the same numbers
+on every run); :func:`manual_seed` restarts it, and ``DataLoader`` shuffles
+with it when given no generator.  Each random function also takes
+``generator=`` (a ``numpy.random.Generator`` or an int seed).  Layers draw
+their initial weights from ``mg.nn.manual_seed``'s generator, not this one.
+
+>>> import minigrad as mg
+>>> mg.zeros(2, 3).shape, mg.ones((2,)).dtype
+((2, 3), dtype('float64'))
+>>> _ = mg.manual_seed(0); a = mg.randn(3)
+>>> _ = mg.manual_seed(0); b = mg.randn(3)
+>>> bool((a.data == b.data).all())
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .random import as_generator
+from .tensor import Tensor
+
+__all__ = [
+    "float32", "float64", "manual_seed",
+    "zeros", "ones", "full", "empty", "eye", "arange", "linspace",
+    "zeros_like", "ones_like", "full_like",
+    "rand", "randn", "randint", "rand_like", "randn_like",
+]
+
+float32 = np.float32
+float64 = np.float64
+
+#: The generator behind rand/randn/randint and DataLoader's shuffling.  It is one
+#: object for the whole run: manual_seed resets its state in place, so code that
+#: holds it (a DataLoader) sees the new seed.
+default_generator = np.random.default_rng(0)
+
+
+def manual_seed(seed):
+    """Restart the package generator from ``seed``; returns it (``torch.manual_seed``).
+
+    >>> import minigrad as mg
+    >>> _ = mg.manual_seed(7); first = mg.rand(2).tolist()
+    >>> _ = mg.manual_seed(7); mg.rand(2).tolist() == first
+    True
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
+    default_generator.bit_generator.state = np.random.PCG64(int(seed)).state
+    return default_generator
+
+
+def _size(size, where):
+    """PyTorch's size argument: ints as varargs, or one tuple/list."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for s in size:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0:
+            raise TypeError(f"{where}: sizes must be non-negative ints, given as "
+                            f"{where}(2, 3) or {where}((2, 3)); got {size!r}")
+    return tuple(int(s) for s in size)
+
+
+def _make(data, dtype, requires_grad):
+    return Tensor(data, requires_grad=requires_grad,
+                  dtype=float64 if dtype is None else dtype)
+
+
+def _rng(generator, where):
+    if generator is None:
+        return default_generator
+    return as_generator(generator, where=f"{where}(generator=...)")
+
+
+def zeros(*size, dtype=None, requires_grad=False):
+    """A tensor of zeros.
+
+    >>> import minigrad as mg
+    >>> mg.zeros(2, 2)
+    tensor([[0., 0.],
+            [0., 0.]])
+    """
+    return _make(np.zeros(_size(size, "zeros")), dtype, requires_grad)
+
+
+def ones(*size, dtype=None, requires_grad=False):
+    """A tensor of ones.
+
+    >>> import minigrad as mg
+    >>> mg.ones(3, dtype=mg.float32)
+    tensor([1., 1., 1.], dtype=float32)
+    """
+    return _make(np.ones(_size(size, "ones")), dtype, requires_grad)
+
+
+def full(size, fill_value, dtype=None, requires_grad=False):
+    """A tensor of shape ``size`` filled with ``fill_value``.
+
+    >>> import minigrad as mg
+    >>> mg.full((2,), 7.0)
+    tensor([7., 7.])
+    """
+    size = _size((size,) if isinstance(size, (tuple, list)) else (size,), "full")
+    return _make(np.full(size, fill_value), dtype, requires_grad)
+
+
+def empty(*size, dtype=None, requires_grad=False):
+    """A tensor whose values are not to be relied on (here zeros, so runs repeat).
+
+    >>> import minigrad as mg
+    >>> mg.empty(2, 3).shape
+    (2, 3)
+    """
+    return _make(np.zeros(_size(size, "empty")), dtype, requires_grad)
+
+
+def eye(n, m=None, dtype=None, requires_grad=False):
+    """The ``n`` by ``m`` identity matrix (``m`` defaults to ``n``).
+
+    >>> import minigrad as mg
+    >>> mg.eye(2)
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    return _make(np.eye(n, m), dtype, requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad=False):
+    """``start, start + step, ...`` up to but excluding ``end``; ``arange(n)`` is ``0..n-1``.
+
+    >>> import minigrad as mg
+    >>> mg.arange(4), mg.arange(1, 2, 0.5)
+    (tensor([0., 1., 2., 3.]), tensor([1. , 1.5]))
+    """
+    if end is None:
+        start, end = 0, start
+    return _make(np.arange(start, end, step), dtype, requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, requires_grad=False):
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included.
+
+    >>> import minigrad as mg
+    >>> mg.linspace(0, 1, 5)
+    tensor([0.  , 0.25, 0.5 , 0.75, 1.  ])
+    """
+    return _make(np.linspace(start, end, steps), dtype, requires_grad)
+
+
+def _like(t, dtype):
+    data = t.data if isinstance(t, Tensor) else np.asarray(t)
+    return data.shape, (data.dtype if dtype is None else dtype)
+
+
+def zeros_like(input, dtype=None, requires_grad=False):
+    """Zeros with the shape and dtype of ``input``.
+
+    >>> import minigrad as mg
+    >>> mg.zeros_like(mg.ones(2, dtype=mg.float32))
+    tensor([0., 0.], dtype=float32)
+    """
+    shape, dtype = _like(input, dtype)
+    return _make(np.zeros(shape), dtype, requires_grad)
+
+
+def ones_like(input, dtype=None, requires_grad=False):
+    """Ones with the shape and dtype of ``input``.
+
+    >>> import minigrad as mg
+    >>> mg.ones_like(mg.zeros(2))
+    tensor([1., 1.])
+    """
+    shape, dtype = _like(input, dtype)
+    return _make(np.ones(shape), dtype, requires_grad)
+
+
+def full_like(input, fill_value, dtype=None, requires_grad=False):
+    """``fill_value`` with the shape and dtype of ``input``.
+
+    >>> import minigrad as mg
+    >>> mg.full_like(mg.zeros(2), 3.0)
+    tensor([3., 3.])
+    """
+    shape, dtype = _like(input, dtype)
+    return _make(np.full(shape, fill_value), dtype, requires_grad)
+
+
+def rand(*size, generator=None, dtype=None, requires_grad=False):
+    """Uniform samples from [0, 1).
+
+    >>> import minigrad as mg
+    >>> x = mg.rand(1000, generator=0)
+    >>> bool(((x.data >= 0) & (x.data < 1)).all())
+    True
+    """
+    data = _rng(generator, "rand").random(_size(size, "rand"))
+    return _make(data, dtype, requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, requires_grad=False):
+    """Samples from the standard normal distribution.
+
+    >>> import minigrad as mg
+    >>> mg.randn(2, 3, generator=0).shape
+    (2, 3)
+    """
+    data = _rng(generator, "randn").standard_normal(_size(size, "randn"))
+    return _make(data, dtype, requires_grad)
+
+
+def randint(low, high=None, size=None, generator=None, dtype=None, requires_grad=False):
+    """Random ints in ``[low, high)``; ``randint(high, size)`` starts at 0, as in PyTorch.
+
+    The result is int64 unless ``dtype`` says otherwise.
+
+    >>> import minigrad as mg
+    >>> x = mg.randint(3, (100,), generator=0)
+    >>> x.dtype, sorted(set(x.tolist()))
+    (dtype('int64'), [0, 1, 2])
+    """
+    if size is None and isinstance(high, (tuple, list)):
+        low, high, size = 0, low, high       # randint(high, size)
+    elif high is None:
+        low, high = 0, low                   # randint(high, size=...)
+    if size is None or high is None:
+        raise TypeError("randint: give randint(high, size) or randint(low, high, size), "
+                        "with size a tuple such as (3,)")
+    data = _rng(generator, "randint").integers(low, high, _size((size,), "randint"))
+    return Tensor(data, requires_grad=requires_grad,
+                  dtype=np.int64 if dtype is None else dtype)
+
+
+def rand_like(input, generator=None, dtype=None, requires_grad=False):
+    """Uniform samples from [0, 1) with the shape and dtype of ``input``.
+
+    >>> import minigrad as mg
+    >>> mg.rand_like(mg.zeros(2, 2)).shape
+    (2, 2)
+    """
+    shape, dtype = _like(input, dtype)
+    return _make(_rng(generator, "rand_like").random(shape), dtype, requires_grad)
+
+
+def randn_like(input, generator=None, dtype=None, requires_grad=False):
+    """Standard normal samples with the shape and dtype of ``input``.
+
+    >>> import minigrad as mg
+    >>> mg.randn_like(mg.zeros(3)).shape
+    (3,)
+    """
+    shape, dtype = _like(input, dtype)
+    return _make(_rng(generator, "randn_like").standard_normal(shape), dtype, requires_grad)
