@@ -26,11 +26,11 @@ MLP(
 (8, 2)
 """
 
-from . import init
+from . import functional, init
 from .activation import ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from .layers import MLP, Linear, Sequential, manual_seed
 from .modules import Module, Parameter, functional_call
 
 __all__ = ["Parameter", "Module", "functional_call", "Linear", "Sequential", "MLP",
            "Identity", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ACTIVATIONS", "manual_seed",
-           "init"]
+           "init", "functional"]
