@@ -7,11 +7,15 @@ targets, dropping terms that do not depend on the model:
 
 * :func:`mse_loss`: a Gaussian with mean ``input`` and a fixed variance (least
   squares);
+* :func:`l1_loss`: a Laplace distribution with location ``input`` and a fixed
+  scale (absolute errors);
 * :func:`binary_cross_entropy`: a Bernoulli with probability ``input``;
 * :func:`binary_cross_entropy_with_logits`: a Bernoulli with probability
   ``sigmoid(input)``, computed from the logit so it stays finite;
 * :func:`cross_entropy`: a categorical distribution with probabilities
-  ``softmax(input)``.
+  ``softmax(input)``;
+* :func:`nll_loss`: the same categorical distribution, given its log-probabilities
+  (the output of ``log_softmax``).
 
 Each takes ``reduction`` with PyTorch's meaning and default: ``"mean"``
 averages the losses of the examples (so the learning rate does not depend
@@ -37,8 +41,8 @@ from . import functional as F
 from .errors import ShapeError
 from .tensor import Tensor, as_tensor, unwrap
 
-__all__ = ["mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-           "cross_entropy"]
+__all__ = ["mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+           "cross_entropy", "nll_loss"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -96,6 +100,25 @@ def mse_loss(input, target, reduction="mean"):
     input = as_tensor(input)
     r = input - _target(target, input, "mse_loss")
     return _reduce(r * r, reduction, "mse_loss")
+
+
+def l1_loss(input, target, reduction="mean"):
+    """Absolute errors ``|input_i - target_i|``: the Laplace negative log-likelihood
+    with a fixed scale (PyTorch's ``l1_loss``).
+
+    For ``y ~ Laplace(f, b)`` with ``b`` fixed, minus the log likelihood is
+    ``sum_i |y_i - f_i| / b`` plus a constant; its minimizer is the median
+    where least squares gives the mean, so it is less swayed by outliers.
+
+    >>> import minigrad as mg
+    >>> l1_loss(mg.tensor([1.0, -3.0]), [0.0, 0.0])
+    tensor(2.)
+    >>> l1_loss(mg.tensor([1.0, -3.0]), [0.0, 0.0], reduction="sum")
+    tensor(4.)
+    """
+    input = as_tensor(input)
+    r = input - _target(target, input, "l1_loss")
+    return _reduce(F.abs(r), reduction, "l1_loss")
 
 
 def binary_cross_entropy(input, target, reduction="mean"):
@@ -157,23 +180,47 @@ def cross_entropy(input, target, reduction="mean"):
     [0.2395, 0.0]
     """
     z = as_tensor(input)
+    _check_logits(z, "cross_entropy")
+    return nll_loss(F.log_softmax(z, axis=1), target, reduction)
+
+
+def nll_loss(input, target, reduction="mean"):
+    """Categorical negative log-likelihood of integer class labels ``target`` given
+    log-probabilities ``input`` (PyTorch's ``nll_loss``).
+
+    ``input`` has shape ``(N, K)`` and holds ``log p`` for each example and
+    class, usually the output of ``log_softmax(logits, dim=1)``; the loss of an
+    example is ``-input[i, target[i]]``.  ``nll_loss(log_softmax(z, 1), y)``
+    equals ``cross_entropy(z, y)``.
+
+    >>> import minigrad as mg
+    >>> logp = mg.tensor([[-0.5, -1.0], [-2.0, -0.25]])
+    >>> nll_loss(logp, [0, 1], reduction="none")
+    tensor([0.5 , 0.25])
+    >>> nll_loss(logp, [0, 1])
+    tensor(0.375)
+    """
+    logp = as_tensor(input)
+    where = "nll_loss"
+    _check_logits(logp, where)
+    n, k = logp.shape
     labels = np.asarray(unwrap(target))
-    where = "cross_entropy"
-    if z.ndim != 2:
-        raise ShapeError(f"{where}: logits must have shape (N, K) (N examples, K classes), "
-                         f"got {z.shape}. For one example use logits.reshape(1, -1).")
-    n, k = z.shape
     if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
         labels = labels.astype(np.int64)          # e.g. labels stored as floats
     if labels.dtype.kind not in "iu":
         raise TypeError(f"{where}: labels must be integer class indices 0..{k - 1}, got "
                         f"dtype {labels.dtype}. One-hot labels? Use labels.argmax(axis=1).")
     if labels.shape != (n,):
-        raise ShapeError(f"{where}: {n} rows of logits need labels of shape ({n},), got "
+        raise ShapeError(f"{where}: {n} rows of scores need labels of shape ({n},), got "
                          f"{labels.shape}.")
     if n and (labels.min() < 0 or labels.max() >= k):
         bad = labels[(labels < 0) | (labels >= k)][0]
-        raise ValueError(f"{where}: label {bad} is outside 0..{k - 1} for logits with "
+        raise ValueError(f"{where}: label {bad} is outside 0..{k - 1} for scores of "
                          f"{k} classes.")
-    picked = F.log_softmax(z, axis=1)[np.arange(n), labels]
-    return _reduce(-picked, reduction, where)
+    return _reduce(-logp[np.arange(n), labels], reduction, where)
+
+
+def _check_logits(z, where):
+    if z.ndim != 2:
+        raise ShapeError(f"{where}: input must have shape (N, K) (N examples, K classes), "
+                         f"got {z.shape}. For one example use input.reshape(1, -1).")

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from .. import functional as F
 from ..tensor import as_tensor
+from . import functional as nn_functional
 from .modules import Module
 
-__all__ = ["Identity", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ACTIVATIONS"]
+__all__ = ["Identity", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "Softmax", "LogSoftmax",
+           "ACTIVATIONS"]
 
 
 class Identity(Module):
@@ -56,6 +58,39 @@ class Sigmoid(Module):
 
     def forward(self, x):
         return F.sigmoid(x)
+
+
+class Softmax(Module):
+    """``softmax`` along ``dim`` (PyTorch's ``nn.Softmax(dim)``: pass ``dim``).
+
+    >>> import minigrad as mg
+    >>> mg.nn.Softmax(dim=1)(mg.tensor([[0.0, 0.0]]))
+    tensor([[0.5, 0.5]])
+    """
+
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return nn_functional.softmax(input, dim=self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Module):
+    """``log_softmax`` along ``dim`` (PyTorch's ``nn.LogSoftmax(dim)``: pass ``dim``)."""
+
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return nn_functional.log_softmax(input, dim=self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
 
 
 #: Activation modules by the names MLP(activation=...) accepts.

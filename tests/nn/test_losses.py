@@ -67,6 +67,8 @@ def test_unknown_reduction():
     ("binary_cross_entropy", (np.array([0.9, 0.2]), np.array([1.0, 0.0]))),
     ("binary_cross_entropy_with_logits", (np.array([2.0, -1.0]), np.array([1.0, 0.0]))),
     ("cross_entropy", (np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([0, 0]))),
+    ("l1_loss", (np.array([1.0, -3.0]), np.zeros(2))),
+    ("nll_loss", (np.array([[-0.1, -2.0], [-1.5, -0.3]]), np.array([0, 0]))),
 ])
 def test_pytorch_names_and_default_reduction_mean(loss, args):
     f = getattr(losses, loss)
@@ -80,7 +82,7 @@ def test_losses_is_the_one_home_of_every_loss():
     # the chapter-6 bench builds L(phi) from these losses and defines none of its own
     assert sorted(losses.__all__) == ["binary_cross_entropy",
                                       "binary_cross_entropy_with_logits", "cross_entropy",
-                                      "mse_loss"]
+                                      "l1_loss", "mse_loss", "nll_loss"]
     for module in (mg.lab.models, mg.lab.datasets, mg.nn.modules, mg.nn.layers, mg.train,
                    mg.functional):
         own = [n for n, obj in vars(module).items()

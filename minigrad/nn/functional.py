@@ -1,0 +1,170 @@
+"""PyTorch's ``torch.nn.functional`` names, for scripts written as ``import ... as F``.
+
+Everything here is a composite: the activations come from
+:mod:`minigrad.functional`, the losses from :mod:`minigrad.losses` (their one
+home, re-exported here under the same names), and :func:`linear` and
+:func:`dropout` are written with minigrad operations, so every derivative
+comes from the engine.  Arguments have PyTorch's names and defaults
+(``input``, ``target``, ``dim``, ``reduction="mean"``).
+
+>>> import minigrad as mg
+>>> import minigrad.nn.functional as F
+>>> z = mg.tensor([[1.0, 2.0, 3.0]])
+>>> F.softmax(z, dim=1).data.round(4).tolist()
+[[0.09, 0.2447, 0.6652]]
+>>> round(F.cross_entropy(z, [2]).item(), 4)
+0.4076
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import functional as _F
+from ..losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+)
+from ..random import as_generator
+from ..tensor import as_tensor
+
+__all__ = ["relu", "leaky_relu", "tanh", "sigmoid", "softmax", "log_softmax", "mse_loss",
+           "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits", "linear", "dropout"]
+
+# dropout() without generator= draws from this generator, seeded so that a
+# script gives the same masks on every run; seed_dropout() restarts it.
+_dropout_rng = np.random.default_rng(0)
+
+
+def _no_inplace(inplace, where):
+    # minigrad has no in-place operations on tensors of the graph: a result is
+    # always a new tensor, so inplace=True would silently do something else.
+    if inplace:
+        raise ValueError(f"{where}: inplace=True is not supported (minigrad never "
+                         f"overwrites a tensor of the graph); write y = {where}(x) instead")
+
+
+def relu(input, inplace=False):
+    """``max(0, input)`` elementwise.
+
+    >>> import minigrad as mg
+    >>> relu(mg.tensor([-1.0, 2.0]))
+    tensor([0., 2.])
+    """
+    _no_inplace(inplace, "relu")
+    return _F.relu(as_tensor(input))
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """``input`` where positive, ``negative_slope * input`` elsewhere.
+
+    >>> import minigrad as mg
+    >>> leaky_relu(mg.tensor([-2.0, 3.0]), 0.1)
+    tensor([-0.2,  3. ])
+    """
+    _no_inplace(inplace, "leaky_relu")
+    return _F.leaky_relu(as_tensor(input), negative_slope)
+
+
+def tanh(input):
+    """Hyperbolic tangent elementwise."""
+    return _F.tanh(as_tensor(input))
+
+
+def sigmoid(input):
+    """Logistic function ``1 / (1 + exp(-input))`` elementwise, stable at any input."""
+    return _F.sigmoid(as_tensor(input))
+
+
+def _dim(dim, where):
+    # PyTorch's implicit dim (dim=None) is deprecated there because it guesses
+    # the axis from the number of dimensions; here it is an error instead.
+    if dim is None:
+        raise TypeError(f"{where}: pass dim= (the axis that sums to one), e.g. "
+                        f"{where}(logits, dim=1) for a batch of rows or dim=-1 for the last "
+                        f"axis; PyTorch's implicit choice of dim is deprecated")
+    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
+        raise TypeError(f"{where}: dim must be an int, got {type(dim).__name__}")
+    return int(dim)
+
+
+def softmax(input, dim=None):
+    """``exp(input) / sum(exp(input))`` along ``dim``, stable for large inputs.
+
+    >>> import minigrad as mg
+    >>> softmax(mg.tensor([[0.0, 0.0], [1000.0, 1000.0]]), dim=1).data.tolist()
+    [[0.5, 0.5], [0.5, 0.5]]
+    """
+    return _F.softmax(as_tensor(input), axis=_dim(dim, "softmax"))
+
+
+def log_softmax(input, dim=None):
+    """``log(softmax(input, dim))`` computed as ``input - logsumexp(input)``.
+
+    >>> import minigrad as mg
+    >>> log_softmax(mg.tensor([0.0, 0.0]), dim=0).data.round(4).tolist()
+    [-0.6931, -0.6931]
+    """
+    return _F.log_softmax(as_tensor(input), axis=_dim(dim, "log_softmax"))
+
+
+def linear(input, weight, bias=None):
+    """``input @ weight.T + bias``: what ``nn.Linear`` computes, with
+    ``weight`` of shape ``(out_features, in_features)``.
+
+    >>> import minigrad as mg
+    >>> linear(mg.tensor([[1.0, 2.0]]), mg.tensor([[1.0, 1.0], [0.0, 2.0]]), mg.tensor([0.5, 0.0]))
+    tensor([[3.5, 4. ]])
+    """
+    y = as_tensor(input) @ as_tensor(weight).T
+    return y if bias is None else y + bias
+
+
+def seed_dropout(seed):
+    """Restart the generator that :func:`dropout` uses without ``generator=``
+    (``nn.manual_seed`` leaves it alone).
+
+    >>> import numpy as np, minigrad as mg
+    >>> seed_dropout(1); a = dropout(mg.tensor(np.ones(6))).data
+    >>> seed_dropout(1); b = dropout(mg.tensor(np.ones(6))).data
+    >>> bool((a == b).all())
+    True
+    """
+    global _dropout_rng
+    _dropout_rng = as_generator(seed, where="seed_dropout")
+
+
+def dropout(input, p=0.5, training=True, inplace=False, generator=None):
+    """Zero each element with probability ``p`` and scale the others by ``1 / (1 - p)``,
+    so the expected output is the input; the identity when ``training`` is False.
+
+    ``generator`` (a ``numpy.random.Generator`` or an int seed) draws the
+    mask; without it the masks come from a generator seeded once (see
+    :func:`seed_dropout`), so a script is the same on every run.  The
+    gradient flows through the kept elements, scaled the same way.
+
+    >>> import numpy as np, minigrad as mg
+    >>> x = mg.tensor(np.ones(8))
+    >>> dropout(x, p=0.5, generator=0).data.tolist()
+    [2.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 2.0]
+    >>> dropout(x, p=0.5, training=False) is x
+    True
+    """
+    _no_inplace(inplace, "dropout")
+    if not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: probability p has to be between 0 and 1, got {p!r}")
+    x = as_tensor(input)
+    if not training or p == 0.0:
+        return x
+    rng = _dropout_rng if generator is None else as_generator(generator, where="dropout")
+    if p == 1.0:
+        return x * np.zeros(x.shape, dtype=x.dtype)
+    keep = rng.random(x.shape) >= p
+    return x * (keep / (1.0 - p)).astype(x.dtype)

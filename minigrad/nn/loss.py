@@ -1,0 +1,80 @@
+"""Losses as modules, PyTorch's ``nn.MSELoss`` and kin: each calls the function of
+the same name in :mod:`minigrad.losses` (the one home of every loss) with the
+``reduction`` given when it was made (``"mean"`` by default, as in PyTorch).
+
+>>> import minigrad as mg
+>>> loss_fn = mg.nn.MSELoss()
+>>> loss_fn(mg.tensor([1.0, 3.0]), [0.0, 0.0])
+tensor(5.)
+>>> mg.nn.CrossEntropyLoss(reduction="sum")
+CrossEntropyLoss(reduction='sum')
+"""
+
+from __future__ import annotations
+
+from .. import losses
+from .modules import Module
+
+__all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+class _Loss(Module):
+    """A loss module: ``forward(input, target)`` calls ``loss_function``."""
+
+    loss_function = None
+
+    def __init__(self, reduction="mean"):
+        super().__init__()
+        if reduction not in _REDUCTIONS:
+            raise ValueError(f"{type(self).__name__}: reduction={reduction!r}; use one of "
+                             f"{_REDUCTIONS}")
+        self.reduction = reduction
+
+    def forward(self, input, target):
+        return type(self).loss_function(input, target, reduction=self.reduction)
+
+    def extra_repr(self):
+        # PyTorch prints no arguments; showing a non-default reduction says
+        # what the module computes.
+        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
+
+
+class MSELoss(_Loss):
+    """Squared errors, :func:`minigrad.losses.mse_loss`."""
+
+    loss_function = staticmethod(losses.mse_loss)
+
+
+class L1Loss(_Loss):
+    """Absolute errors, :func:`minigrad.losses.l1_loss`."""
+
+    loss_function = staticmethod(losses.l1_loss)
+
+
+class CrossEntropyLoss(_Loss):
+    """Cross-entropy of logits ``(N, K)`` and class labels ``(N,)``,
+    :func:`minigrad.losses.cross_entropy`."""
+
+    loss_function = staticmethod(losses.cross_entropy)
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood of log-probabilities ``(N, K)`` and class labels ``(N,)``,
+    :func:`minigrad.losses.nll_loss`."""
+
+    loss_function = staticmethod(losses.nll_loss)
+
+
+class BCELoss(_Loss):
+    """Binary cross-entropy of probabilities, :func:`minigrad.losses.binary_cross_entropy`."""
+
+    loss_function = staticmethod(losses.binary_cross_entropy)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy of logits,
+    :func:`minigrad.losses.binary_cross_entropy_with_logits`."""
+
+    loss_function = staticmethod(losses.binary_cross_entropy_with_logits)
