@@ -15,6 +15,7 @@ from .optimizer import Optimizer
 
 
 def check_optimizer(optimizer, owner):
+    """Refuse anything but a minigrad optimizer whose groups all have an ``lr``."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError(
             f"{owner}(optimizer): expected a minigrad optimizer (mg.optim.SGD, "
@@ -40,6 +41,7 @@ def per_group(name, optimizer, value):
 
 
 def group_lrs(optimizer):
+    """Each parameter group's current ``lr``."""
     return [group["lr"] for group in optimizer.param_groups]
 
 
