@@ -11,7 +11,7 @@ optimizer class applies one (``Momentum`` applies ``rules.momentum``, eq. 6.11).
 array([0.9, 1.8])
 """
 
-from . import rules, schedules
+from . import lr_scheduler, rules, schedules
 from .adaptive import Adadelta, Adagrad, Adam, AdamW, AMSGrad, NAdam, RAdam, RMSprop
 from .gd import GD, SGD, Momentum, Nesterov, NormalizedGD
 from .linesearch import (
@@ -38,5 +38,5 @@ __all__ = [
     "Adam", "AMSGrad", "AdamW", "NAdam", "RAdam", "Adagrad", "RMSprop", "Adadelta", "Newton",
     "Bracketing", "GoldenSection", "Backtracking", "LineSearchResult",
     "bracketing_search", "golden_section_search", "backtracking_search",
-    "schedules", "Scheduled",
+    "schedules", "Scheduled", "lr_scheduler",
 ]
