@@ -7,12 +7,12 @@ is float64 (``mg.float64``), where PyTorch's is float32, and ``mg.arange(5)``
 is float64 like ``mg.tensor(range(5))``.  ``randint`` gives int64, as in
 PyTorch, because its values are meant as indices and class labels.
 
-The random functions draw from one package generator, ``default_generator``
-(seeded with 0 when minigrad is imported, so a script gives the same numbers
-on every run); :func:`manual_seed` restarts it, and ``DataLoader`` shuffles
-with it when given no generator.  Each random function also takes
-``generator=`` (a ``numpy.random.Generator`` or an int seed).  Layers draw
-their initial weights from ``mg.nn.manual_seed``'s generator, not this one.
+The random functions draw from the one package generator,
+``minigrad.random.default_generator`` (seeded with 0 when minigrad is
+imported, so a script gives the same numbers on every run), as do layers made
+without ``rng=``, dropout and ``DataLoader`` shuffles; ``mg.manual_seed``
+restarts it, like ``torch.manual_seed``.  Each random function also takes
+``generator=`` (a ``numpy.random.Generator`` or an int seed).
 
 >>> import minigrad as mg
 >>> mg.zeros(2, 3).shape, mg.ones((2,)).dtype
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .random import as_generator
+from .random import as_generator, default_generator, manual_seed
 from .tensor import Tensor
 
 __all__ = [
@@ -39,26 +39,6 @@ __all__ = [
 
 float32 = np.float32
 float64 = np.float64
-
-#: The generator behind rand/randn/randint and DataLoader's shuffling.  It is one
-#: object for the whole run: manual_seed resets its state in place, so code that
-#: holds it (a DataLoader) sees the new seed.
-default_generator = np.random.default_rng(0)
-
-
-def manual_seed(seed):
-    """Restart the package generator from ``seed``; returns it (``torch.manual_seed``).
-
-    >>> import minigrad as mg
-    >>> _ = mg.manual_seed(7); first = mg.rand(2).tolist()
-    >>> _ = mg.manual_seed(7); mg.rand(2).tolist() == first
-    True
-    """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
-    default_generator.bit_generator.state = np.random.PCG64(int(seed)).state
-    return default_generator
-
 
 def _size(size, where):
     """PyTorch's size argument: ints as varargs, or one tuple/list."""

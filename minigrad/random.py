@@ -21,7 +21,30 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["as_generator"]
+__all__ = ["as_generator", "default_generator", "manual_seed"]
+
+#: The package's generator (PyTorch's default generator): ``mg.rand``,
+#: ``mg.randn``, the initial weights of layers made without ``rng=``, dropout
+#: masks and ``DataLoader`` shuffles draw from it when no generator is given.
+#: Seeded with 0 at import, so a script gives the same numbers on every run;
+#: one object for the whole run (``manual_seed`` resets its state in place, so
+#: code that holds it sees the reset).
+default_generator = np.random.default_rng(0)
+
+
+def manual_seed(seed):
+    """Restart the package generator from ``seed``; returns it (``torch.manual_seed``).
+
+    >>> import minigrad as mg
+    >>> _ = mg.manual_seed(3); a = mg.nn.Linear(2, 2).weight.data.copy()
+    >>> _ = mg.manual_seed(3); b = mg.nn.Linear(2, 2).weight.data
+    >>> bool((a == b).all())
+    True
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
+    default_generator.bit_generator.state = np.random.PCG64(int(seed)).state
+    return default_generator
 
 
 def as_generator(rng=None, seed=None, where="minigrad", unseeded=False, hint=""):

@@ -30,12 +30,12 @@ from . import functional, init, utils
 from .activation import ACTIVATIONS, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .containers import ModuleDict, ModuleList
 from .dropout import Dropout, Flatten
-from .layers import MLP, Linear, Sequential, manual_seed
+from .layers import MLP, Linear, Sequential
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .modules import Module, Parameter, functional_call
 
 __all__ = ["Parameter", "Module", "functional_call", "Linear", "Sequential", "MLP",
-           "Identity", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ACTIVATIONS", "manual_seed",
+           "Identity", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ACTIVATIONS",
            "init", "functional", "utils", "Softmax", "LogSoftmax", "ModuleList", "ModuleDict",
            "Dropout", "Flatten", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
            "BCEWithLogitsLoss"]

@@ -31,16 +31,12 @@ from ..losses import (
     mse_loss,
     nll_loss,
 )
-from ..random import as_generator
+from ..random import as_generator, default_generator
 from ..tensor import as_tensor
 
 __all__ = ["relu", "leaky_relu", "tanh", "sigmoid", "softmax", "log_softmax", "mse_loss",
            "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "linear", "dropout"]
-
-# dropout() without generator= draws from this generator, seeded so that a
-# script gives the same masks on every run; seed_dropout() restarts it.
-_dropout_rng = np.random.default_rng(0)
 
 
 def _no_inplace(inplace, where):
@@ -127,27 +123,13 @@ def linear(input, weight, bias=None):
     return y if bias is None else y + bias
 
 
-def seed_dropout(seed):
-    """Restart the generator that :func:`dropout` uses without ``generator=``
-    (``nn.manual_seed`` leaves it alone).
-
-    >>> import numpy as np, minigrad as mg
-    >>> seed_dropout(1); a = dropout(mg.tensor(np.ones(6))).data
-    >>> seed_dropout(1); b = dropout(mg.tensor(np.ones(6))).data
-    >>> bool((a == b).all())
-    True
-    """
-    global _dropout_rng
-    _dropout_rng = as_generator(seed, where="seed_dropout")
-
-
 def dropout(input, p=0.5, training=True, inplace=False, generator=None):
     """Zero each element with probability ``p`` and scale the others by ``1 / (1 - p)``,
     so the expected output is the input; the identity when ``training`` is False.
 
     ``generator`` (a ``numpy.random.Generator`` or an int seed) draws the
     mask; without it the masks come from a generator seeded once (see
-    :func:`seed_dropout`), so a script is the same on every run.  The
+    :func:`minigrad.manual_seed`), so a script is the same on every run.  The
     gradient flows through the kept elements, scaled the same way.
 
     >>> import numpy as np, minigrad as mg
@@ -163,7 +145,7 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):
     x = as_tensor(input)
     if not training or p == 0.0:
         return x
-    rng = _dropout_rng if generator is None else as_generator(generator, where="dropout")
+    rng = default_generator if generator is None else as_generator(generator, where="dropout")
     if p == 1.0:
         return x * np.zeros(x.shape, dtype=x.dtype)
     keep = rng.random(x.shape) >= p

@@ -1,6 +1,6 @@
 """Layers with weights and the containers that chain them: :class:`Linear`,
-:class:`Sequential` and :class:`MLP`, and :func:`manual_seed` for their default
-initial weights.
+:class:`Sequential` and :class:`MLP`.  Layers made without ``rng=`` draw their
+initial weights from the package generator that ``mg.manual_seed`` restarts.
 
 Initial weights come from :mod:`minigrad.nn.init` (He for ReLU networks,
 Glorot for tanh and sigmoid), drawn from a seeded ``numpy.random.Generator``
@@ -16,32 +16,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ShapeError
-from ..random import as_generator
+from ..random import as_generator, default_generator
 from ..tensor import as_tensor
 from . import init as _init
 from .activation import ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from .modules import Module, Parameter
 
-__all__ = ["Linear", "Sequential", "MLP", "manual_seed"]
-
-# Layers made without rng= draw from this generator, so that two layers of the
-# same shape differ, and a script that makes its layers in the same order gets
-# the same weights on every run.  manual_seed() restarts it.
-_default_rng = np.random.default_rng(0)
-
-
-def manual_seed(seed):
-    """Restart the generator used by layers created without ``rng=``.
-
-    >>> import minigrad as mg
-    >>> mg.nn.manual_seed(3); a = mg.nn.Linear(2, 2).weight.data.copy()
-    >>> mg.nn.manual_seed(3); b = mg.nn.Linear(2, 2).weight.data
-    >>> bool((a == b).all())
-    True
-    """
-    global _default_rng
-    _default_rng = np.random.default_rng(seed)
-
+__all__ = ["Linear", "Sequential", "MLP"]
 
 class Linear(Module):
     """A fully connected layer ``y = x W^T + b`` with ``W`` of shape ``(out, in)``.
@@ -67,7 +48,7 @@ class Linear(Module):
         self.in_features = int(in_features)
         self.out_features = int(out_features)
         self.init = init if isinstance(init, str) else getattr(init, "__name__", "custom")
-        rng = _default_rng if rng is None else as_generator(rng, where="Linear")
+        rng = default_generator if rng is None else as_generator(rng, where="Linear")
         weight = _init.get(init)((self.out_features, self.in_features), rng)
         self.weight = Parameter(weight, name="weight", dtype=dtype)
         self.bias = Parameter(np.zeros(self.out_features), name="bias",

@@ -27,10 +27,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..creation import default_generator
 from ..errors import ShapeError
 from ..functional import stack
-from ..random import as_generator
+from ..random import as_generator, default_generator
 from ..tensor import Tensor, as_tensor
 
 __all__ = ["Dataset", "TensorDataset", "DataLoader"]

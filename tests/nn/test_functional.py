@@ -106,12 +106,12 @@ def test_dropout_mask_statistics_with_a_seeded_generator():
     assert y.data.mean() == pytest.approx(1.0, abs=0.01)
     y.sum().backward()
     np.testing.assert_array_equal(x.grad, np.where(kept, 1 / 0.7, 0.0))
-    # the same seed, the same mask; the default generator restarts with seed_dropout
+    # the same seed, the same mask; the package generator restarts with mg.manual_seed
     np.testing.assert_array_equal(F.dropout(x, 0.3, generator=0).data,
                                   F.dropout(x, 0.3, generator=0).data)
-    F.seed_dropout(5)
+    mg.manual_seed(5)
     first = F.dropout(x, 0.3).data
-    F.seed_dropout(5)
+    mg.manual_seed(5)
     np.testing.assert_array_equal(F.dropout(x, 0.3).data, first)
 
 
