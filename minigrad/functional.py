@@ -21,7 +21,7 @@ from . import ops
 from .errors import DTypeError, ShapeError
 from .ops import *  # every primitive is public: mg.exp is ops.exp
 from .ops import axis_tuple, concatenate, exp, log, log1p, max, maximum, reshape, sum, where
-from .primitive import normalize_axes
+from .primitive import holds_tensor, normalize_axes, stack_into_graph
 from .tensor import Tensor, install_method, unwrap
 
 #: The public functions: every primitive's and every composite's name.
@@ -48,15 +48,10 @@ def _operand(x):
     constant copy of their values."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (list, tuple)) and _holds_tensor(x):
-        return stack([_operand(item) for item in x])
+    if holds_tensor(x):
+        return stack_into_graph(x)
     x = np.asarray(x)
     return x.astype(np.float64) if x.dtype.kind in "biu" else x
-
-
-def _holds_tensor(items):
-    return any(isinstance(item, Tensor)
-               or (isinstance(item, (list, tuple)) and _holds_tensor(item)) for item in items)
 
 
 def _shape(x):

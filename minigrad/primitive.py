@@ -119,8 +119,8 @@ class Primitive:
                     convert = True        # a NumPy scalar or a list: see constant()
                 datas.append(a)
         if convert:
-            if any(_holds_tensor(a) for a in args):   # mg.sum([x, x + 2]): keep the graph
-                return self(*[stack_into_graph(a) if _holds_tensor(a) else a for a in args],
+            if any(holds_tensor(a) for a in args):   # mg.sum([x, x + 2]): keep the graph
+                return self(*[stack_into_graph(a) if holds_tensor(a) else a for a in args],
                             **kwargs)
             if is_tensor_call:
                 datas = [constant(d) for d in datas]
@@ -175,10 +175,10 @@ class Primitive:
         return f"<minigrad primitive '{self.name}'>"
 
 
-def _holds_tensor(a):
+def holds_tensor(a):
     """A list or tuple with a tensor somewhere inside."""
     return isinstance(a, (list, tuple)) and any(
-        isinstance(i, Tensor) or _holds_tensor(i) for i in a)
+        isinstance(i, Tensor) or holds_tensor(i) for i in a)
 
 
 def stack_into_graph(items):

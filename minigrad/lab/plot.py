@@ -199,8 +199,15 @@ def loss_curves(curves, *, logy=True, title="Loss during training", xlabel="step
                 color=f"C{k % 10}")
     if logy and all_positive:
         ax.set_yscale("log")
+    return _finish_line_plot(fig, ax, xlabel,
+                             ylabel + (" (log scale)" if logy and all_positive else ""),
+                             title, path)
+
+
+def _finish_line_plot(fig, ax, xlabel, ylabel, title, path):
+    """Labels, a light grid and the legend of a line plot; then save or return it."""
     ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel + (" (log scale)" if logy and all_positive else ""))
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
@@ -218,12 +225,7 @@ def schedule_curves(schedules, steps, *, title="Learning-rate schedules", xlabel
     for k, (label, schedule) in enumerate(schedules.items()):
         ax.plot(xs, [float(schedule(int(s))) for s in xs], lw=1.8, label=label,
                 color=f"C{k % 10}")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    return _finish(fig, path)
+    return _finish_line_plot(fig, ax, xlabel, ylabel, title, path)
 
 
 def line_search_probes(f, probes, max_dist, *, chosen=None, title="Line search probes",
@@ -258,12 +260,7 @@ def line_search_probes(f, probes, max_dist, *, chosen=None, title="Line search p
         ax.plot([chosen], [lc], "*", color="C3", ms=16, mec="k", zorder=4,
                 label=rf"chosen $\alpha$ = {chosen:.4g}")
     ax.axvspan(0.0, max_dist, color="0.85", alpha=0.3, zorder=0)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    return _finish(fig, path)
+    return _finish_line_plot(fig, ax, xlabel, ylabel, title, path)
 
 
 def data_fit(x, y, models=None, *, x_range=None, progression=False, title="Data and model",
@@ -291,9 +288,4 @@ def data_fit(x, y, models=None, *, x_range=None, progression=False, title="Data 
                 ax.plot(xs, ys, lw=1.8, label=label, color=_LINE_COLORS[k % len(_LINE_COLORS)])
     ax.plot(x, np.asarray(y), "o", color="C1", mec="k", ms=6, label=scatter_label, zorder=3)
     ax.set_xlim(lo, hi)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    return _finish(fig, path)
+    return _finish_line_plot(fig, ax, xlabel, ylabel, title, path)

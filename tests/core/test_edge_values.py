@@ -192,3 +192,16 @@ def test_nan_conventions_match_pytorch():
         _, (mine,) = grads(ours_f, x)
         (reference,) = _torch_grads(torch, torch_f, x)
         np.testing.assert_array_equal(mine, reference)
+
+
+def test_sigmoid_and_softplus_keep_relative_precision_for_very_negative_inputs():
+    # For x << 0, sigmoid(x) = e/(1+e) and softplus(x) = log1p(e) with e = exp(x):
+    # NumPy's closed forms are exact to rounding there; 1 + tiny used to lose them.
+    x = np.array([-60.0, -40.0, -20.0, -5.0, 0.0])
+    e = np.exp(x)
+    t = mg.tensor(x, requires_grad=True)
+    np.testing.assert_allclose(mg.sigmoid(t).data, e / (1 + e), rtol=1e-14)
+    np.testing.assert_allclose(mg.softplus(x), np.log1p(e), rtol=1e-14)
+    mg.sigmoid(t).sum().backward()
+    np.testing.assert_allclose(t.grad, e / (1 + e) ** 2, rtol=1e-13)
+    assert float(mg.log(mg.sigmoid(mg.tensor(-40.0)))) == pytest.approx(-40.0, rel=1e-15)
