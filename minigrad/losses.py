@@ -121,11 +121,19 @@ def l1_loss(input, target, reduction="mean"):
     return _reduce(F.abs(r), reduction, "l1_loss")
 
 
-def binary_cross_entropy(input, target, reduction="mean"):
+def _weighted(losses, weight, where):
+    """``losses * weight`` where a weight is given (broadcast as PyTorch does)."""
+    if weight is None:
+        return losses
+    return losses * np.asarray(unwrap(weight), dtype=losses.dtype)
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """Bernoulli negative log-likelihood of labels ``target`` in {0, 1} given
     probabilities ``input``: ``-[y log p + (1 - y) log(1 - p)]`` per example (eq. 5.20).
 
-    The probabilities are clipped to ``[1e-12, 1 - 1e-12]`` so a confident
+    ``weight`` (broadcast against the losses) rescales each element's loss, as in
+    PyTorch.  The probabilities are clipped to ``[1e-12, 1 - 1e-12]`` so a confident
     wrong prediction gives a large finite loss, not infinity.  Prefer
     :func:`binary_cross_entropy_with_logits` when the activation is at hand:
     it is exact where this one clips.
@@ -137,10 +145,12 @@ def binary_cross_entropy(input, target, reduction="mean"):
     where = "binary_cross_entropy"
     p = F.clip(as_tensor(input), _EPS, 1.0 - _EPS)
     y = _target(target, p, where)
-    return _reduce(-(y * F.log(p) + (1.0 - y) * F.log(1.0 - p)), reduction, where)
+    losses = -(y * F.log(p) + (1.0 - y) * F.log(1.0 - p))
+    return _reduce(_weighted(losses, weight, where), reduction, where)
 
 
-def binary_cross_entropy_with_logits(input, target, reduction="mean"):
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
+                                     pos_weight=None):
     """Bernoulli negative log-likelihood of labels ``target`` in {0, 1} given logits ``input``.
 
     The model's output ``z`` (an *activation*, any real number) sets the
@@ -149,7 +159,9 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     ``softplus(z) - y z`` (eq. 5.20 rewritten with ``log sigmoid(z) = z -
     softplus(z)``).  In this form ``z = +-1000`` gives a finite loss and a
     gradient ``sigmoid(z) - y``, where computing ``sigmoid`` first would take
-    ``log(0)``.
+    ``log(0)``.  As in PyTorch, ``weight`` rescales each element's loss and
+    ``pos_weight`` (one value per class, broadcast over the last axis) rescales
+    the positive term: ``pos_weight * y * softplus(-z) + (1 - y) * softplus(z)``.
 
     >>> import minigrad as mg
     >>> z = mg.tensor([0.0, 1000.0, -1000.0])
@@ -159,39 +171,143 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     where = "binary_cross_entropy_with_logits"
     z = as_tensor(input)
     y = _target(target, z, where)
-    return _reduce(F.softplus(z) - y * z, reduction, where)
+    if pos_weight is None:
+        losses = F.softplus(z) - y * z
+    else:
+        pw = np.asarray(unwrap(pos_weight), dtype=z.dtype)
+        losses = pw * y * F.softplus(-z) + (1.0 - y) * F.softplus(z)
+    return _reduce(_weighted(losses, weight, where), reduction, where)
 
 
-def cross_entropy(input, target, reduction="mean"):
-    """Categorical negative log-likelihood of integer class labels ``target`` given
-    logits ``input``.
+def _classes_last(z, where):
+    """Scores ``(N, K, d1, ...)`` (PyTorch's layout, classes on axis 1) as rows
+    ``(N*d1*..., K)``, with the shape to give per-example losses back.
+    An unbatched ``(K,)`` is one row."""
+    if z.ndim == 0:
+        raise ShapeError(f"{where}: input must have shape (N, K) (N examples, K classes), "
+                         f"(K,) for one example, or (N, K, d1, ...); got a scalar.")
+    if z.ndim == 1:
+        return z.reshape(1, -1), ()
+    if z.ndim == 2:
+        return z, (z.shape[0],)
+    axes = (0, *range(2, z.ndim), 1)
+    rows = F.transpose(z, axes)
+    return rows.reshape(-1, z.shape[1]), (z.shape[0], *z.shape[2:])
+
+
+def _class_weight(weight, k, dtype, where):
+    if weight is None:
+        return None
+    w = np.asarray(unwrap(weight), dtype=dtype)
+    if w.shape != (k,):
+        raise ShapeError(f"{where}: weight must hold one value per class, shape ({k},), "
+                         f"got {w.shape}.")
+    return w
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean",
+                  label_smoothing=0.0):
+    """Categorical negative log-likelihood of class labels ``target`` given logits
+    ``input`` (PyTorch's ``cross_entropy``, same arguments and defaults).
 
     ``input`` has shape ``(N, K)``: one row of K activations per example;
     ``softmax`` turns a row into the probabilities of the K classes, and the
     loss of an example is ``-log softmax(z)[label]`` (eq. 5.24), computed as
     ``logsumexp(z) - z[label]`` through ``log_softmax`` so large logits
     neither overflow nor give ``log(0)``.  ``target`` has shape ``(N,)`` and
-    holds integers in ``0 .. K-1``.
+    holds integers in ``0 .. K-1``, or is a float array of ``input``'s shape
+    holding class probabilities.  As in PyTorch, ``(K,)`` is one example,
+    ``(N, K, d1, ...)`` has classes on axis 1, ``weight`` (shape ``(K,)``)
+    rescales each class and makes ``"mean"`` a weighted mean, labels equal to
+    ``ignore_index`` add nothing, and ``label_smoothing`` mixes each target with
+    the uniform distribution over the K classes.
 
     >>> import minigrad as mg
     >>> z = mg.tensor([[2.0, 0.0, 0.0], [0.0, 1000.0, 0.0]], requires_grad=True)
     >>> loss = cross_entropy(z, [0, 1], reduction="none")
     >>> loss.data.round(4).tolist()
     [0.2395, 0.0]
+    >>> round(cross_entropy(z, [0, -100]).item(), 4)          # the second is ignored
+    0.2395
     """
+    where = "cross_entropy"
     z = as_tensor(input)
-    _check_logits(z, "cross_entropy")
-    return nll_loss(F.log_softmax(z, axis=1), target, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{where}: label_smoothing must be in [0, 1], got {label_smoothing}")
+    rows, shape = _classes_last(z, where)
+    k = rows.shape[1]
+    logp = F.log_softmax(rows, axis=1)
+    w = _class_weight(weight, k, z.dtype, where)
+    probabilities = np.asarray(unwrap(target))
+    if probabilities.dtype.kind == "f" and probabilities.shape == z.shape:
+        return _soft_cross_entropy(z, logp, probabilities, w, reduction, label_smoothing,
+                                   shape)
+    labels = _labels_as_rows(target, z, shape, where)
+    nll = _nll_rows(logp, labels, w, ignore_index, reduction, shape, where)
+    if label_smoothing == 0.0:
+        return nll
+    kept = labels != ignore_index
+    smooth = -(logp if w is None else logp * w).sum(axis=1) * kept.astype(z.dtype)
+    if reduction == "none":
+        smooth = smooth.reshape(shape)
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    else:
+        total = kept.sum() if w is None else w[labels[kept]].sum()
+        smooth = smooth.sum() / total
+    return (1.0 - label_smoothing) * nll + smooth * (label_smoothing / k)
 
 
-def nll_loss(input, target, reduction="mean"):
+def _labels_as_rows(target, z, shape, where):
+    """Integer class labels of the given shape, flattened to one per row."""
+    labels = np.asarray(unwrap(target))
+    if labels.shape != shape:
+        raise ShapeError(
+            f"{where}: scores of shape {z.shape} need class labels of shape {shape} "
+            f"(or class probabilities of shape {z.shape}), got {labels.shape}."
+            + (" A 1-D input is one example with one int label; a batch of N examples "
+               "has scores of shape (N, K)." if z.ndim == 1 else ""))
+    if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
+        labels = labels.astype(np.int64)          # e.g. labels stored as floats
+    if labels.dtype.kind not in "iu":
+        k = z.shape[0] if z.ndim == 1 else z.shape[1]
+        raise TypeError(f"{where}: labels must be integer class indices 0..{k - 1}, got "
+                        f"dtype {labels.dtype}. One-hot labels? Use labels.argmax(axis=1).")
+    return labels.reshape(-1)
+
+
+def _soft_cross_entropy(z, logp, probabilities, w, reduction, label_smoothing, shape):
+    """Cross-entropy against class probabilities (PyTorch's second target form)."""
+    where = "cross_entropy"
+    k = logp.shape[1]
+    if z.ndim > 2:
+        probabilities = np.moveaxis(probabilities, 1, -1)
+    t = probabilities.reshape(-1, k).astype(z.dtype, copy=False)
+    if label_smoothing:
+        t = t * (1.0 - label_smoothing) + label_smoothing / k
+    if w is not None:
+        t = t * w
+    losses = -(logp * t).sum(axis=1)
+    if reduction == "none":
+        return losses.reshape(shape)
+    if reduction == "sum":
+        return losses.sum()
+    if reduction == "mean":
+        return losses.sum() / max(int(np.prod(shape)), 1)
+    raise ValueError(f"{where}: reduction={reduction!r}; use one of {_REDUCTIONS}")
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Categorical negative log-likelihood of integer class labels ``target`` given
-    log-probabilities ``input`` (PyTorch's ``nll_loss``).
+    log-probabilities ``input`` (PyTorch's ``nll_loss``, same arguments and defaults).
 
     ``input`` has shape ``(N, K)`` and holds ``log p`` for each example and
     class, usually the output of ``log_softmax(logits, dim=1)``; the loss of an
-    example is ``-input[i, target[i]]``.  ``nll_loss(log_softmax(z, 1), y)``
-    equals ``cross_entropy(z, y)``.
+    example is ``-weight[c] * input[i, c]`` with ``c = target[i]`` (``weight``
+    is all ones by default).  ``"mean"`` divides by the sum of the weights of
+    the counted examples, as PyTorch does; labels equal to ``ignore_index``
+    count for nothing.  ``nll_loss(log_softmax(z, 1), y)`` equals
+    ``cross_entropy(z, y)``.
 
     >>> import minigrad as mg
     >>> logp = mg.tensor([[-0.5, -1.0], [-2.0, -0.25]])
@@ -200,27 +316,29 @@ def nll_loss(input, target, reduction="mean"):
     >>> nll_loss(logp, [0, 1])
     tensor(0.375)
     """
-    logp = as_tensor(input)
     where = "nll_loss"
-    _check_logits(logp, where)
-    n, k = logp.shape
-    labels = np.asarray(unwrap(target))
-    if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
-        labels = labels.astype(np.int64)          # e.g. labels stored as floats
-    if labels.dtype.kind not in "iu":
-        raise TypeError(f"{where}: labels must be integer class indices 0..{k - 1}, got "
-                        f"dtype {labels.dtype}. One-hot labels? Use labels.argmax(axis=1).")
-    if labels.shape != (n,):
-        raise ShapeError(f"{where}: {n} rows of scores need labels of shape ({n},), got "
-                         f"{labels.shape}.")
-    if n and (labels.min() < 0 or labels.max() >= k):
-        bad = labels[(labels < 0) | (labels >= k)][0]
+    logp = as_tensor(input)
+    rows, shape = _classes_last(logp, where)
+    labels = _labels_as_rows(target, logp, shape, where)
+    return _nll_rows(rows, labels, weight, ignore_index, reduction, shape, where)
+
+
+def _nll_rows(rows, labels, weight, ignore_index, reduction, shape, where):
+    """``nll_loss`` of rows ``(M, K)`` of log-probabilities and ``M`` labels."""
+    n, k = rows.shape
+    kept = labels != ignore_index
+    counted = labels[kept]
+    if counted.size and (counted.min() < 0 or counted.max() >= k):
+        bad = counted[(counted < 0) | (counted >= k)][0]
         raise ValueError(f"{where}: label {bad} is outside 0..{k - 1} for scores of "
-                         f"{k} classes.")
-    return _reduce(-logp[np.arange(n), labels], reduction, where)
-
-
-def _check_logits(z, where):
-    if z.ndim != 2:
-        raise ShapeError(f"{where}: input must have shape (N, K) (N examples, K classes), "
-                         f"got {z.shape}. For one example use input.reshape(1, -1).")
+                         f"{k} classes (and is not ignore_index={ignore_index}).")
+    w = _class_weight(weight, k, rows.dtype, where)
+    safe = np.where(kept, labels, 0)
+    scale = kept.astype(rows.dtype) if w is None else np.where(kept, w[safe], 0.0)
+    losses = -rows[np.arange(n), safe] * scale
+    if reduction == "none":
+        return losses.reshape(shape)
+    if reduction == "mean":                     # PyTorch: a mean weighted by the classes
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return losses.sum() / scale.sum()
+    return _reduce(losses, reduction, where)

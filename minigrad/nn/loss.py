@@ -12,6 +12,8 @@ CrossEntropyLoss(reduction='sum')
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import losses
 from .modules import Module
 
@@ -21,24 +23,40 @@ _REDUCTIONS = ("mean", "sum", "none")
 
 
 class _Loss(Module):
-    """A loss module: ``forward(input, target)`` calls ``loss_function``."""
+    """A loss module: ``forward(input, target)`` calls ``loss_function`` with the
+    options given when it was made.  ``options`` names the keyword arguments the
+    class takes besides ``reduction``, with PyTorch's defaults."""
 
     loss_function = None
+    options = {}
 
-    def __init__(self, reduction="mean"):
+    def __init__(self, reduction="mean", **options):
         super().__init__()
         if reduction not in _REDUCTIONS:
             raise ValueError(f"{type(self).__name__}: reduction={reduction!r}; use one of "
                              f"{_REDUCTIONS}")
+        unknown = sorted(set(options) - set(self.options))
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments "
+                            f"{unknown}; it takes reduction and {sorted(self.options)}")
         self.reduction = reduction
+        self.loss_options = {**self.options, **options}
 
     def forward(self, input, target):
-        return type(self).loss_function(input, target, reduction=self.reduction)
+        return type(self).loss_function(input, target, reduction=self.reduction,
+                                        **self.loss_options)
 
     def extra_repr(self):
-        # PyTorch prints no arguments; showing a non-default reduction says
-        # what the module computes.
-        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
+        # PyTorch prints no arguments; showing the non-default ones says what
+        # the module computes.
+        shown = [f"reduction={self.reduction!r}"] if self.reduction != "mean" else []
+        for name, value in self.loss_options.items():
+            default = self.options[name]
+            if default is None and value is not None:          # a weight array
+                shown.append(f"{name}=<shape {np.shape(value)}>")
+            elif default is not None and value != default:
+                shown.append(f"{name}={value!r}")
+        return ", ".join(shown)
 
 
 class MSELoss(_Loss):
@@ -58,6 +76,7 @@ class CrossEntropyLoss(_Loss):
     :func:`minigrad.losses.cross_entropy`."""
 
     loss_function = staticmethod(losses.cross_entropy)
+    options = {"weight": None, "ignore_index": -100, "label_smoothing": 0.0}
 
 
 class NLLLoss(_Loss):
@@ -65,12 +84,14 @@ class NLLLoss(_Loss):
     :func:`minigrad.losses.nll_loss`."""
 
     loss_function = staticmethod(losses.nll_loss)
+    options = {"weight": None, "ignore_index": -100}
 
 
 class BCELoss(_Loss):
     """Binary cross-entropy of probabilities, :func:`minigrad.losses.binary_cross_entropy`."""
 
     loss_function = staticmethod(losses.binary_cross_entropy)
+    options = {"weight": None}
 
 
 class BCEWithLogitsLoss(_Loss):
@@ -78,3 +99,4 @@ class BCEWithLogitsLoss(_Loss):
     :func:`minigrad.losses.binary_cross_entropy_with_logits`."""
 
     loss_function = staticmethod(losses.binary_cross_entropy_with_logits)
+    options = {"weight": None, "pos_weight": None}
