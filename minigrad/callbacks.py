@@ -164,6 +164,7 @@ class CallbackList:
                     f"fit(callbacks=...): {cb!r} has none of the hooks {', '.join(HOOKS)}; "
                     f"derive it from mg.callbacks.Callback and define the ones you need.")
         self.callbacks = list(callbacks)
+        self.stopped_by = None
 
     def __bool__(self):
         return bool(self.callbacks)
@@ -174,7 +175,8 @@ class CallbackList:
             cb.model, cb.optimizer, cb.history = model, optimizer, history
 
     def call(self, hook, *args):
-        """Run ``hook(*args)`` on each callback; the reason to stop, if one asked."""
+        """Run ``hook(*args)`` on each callback; the reason to stop, if one asked (the
+        first that asked is named in ``stopped_by``)."""
         reason = None
         for cb in self.callbacks:
             method = getattr(cb, hook, None)
@@ -182,6 +184,7 @@ class CallbackList:
                 continue
             asked = method(*args) is True or getattr(cb, "stop_training", False)
             if asked and reason is None:
+                self.stopped_by = type(cb).__name__
                 reason = getattr(cb, "stop_reason", None) or (
                     f"{type(cb).__name__} stopped training after "
                     + (f"epoch {args[0]}" if hook == "on_epoch_end" else f"batch {args[0]}")

@@ -165,9 +165,11 @@ class _Schedule:
                              "wrong learning rate. Create it on fit's optimizer.")
         self.optimizer = optimizer
 
-    def epoch_begin(self, epoch):
-        if self.schedule is not None and not self.scheduler and self.every == "epoch":
-            _set_lr(self.optimizer, float(self.schedule(epoch)))
+    def epoch_begin(self, epoch, step):
+        # a function of the step is applied here too, so that the epoch's rate is right
+        if self.schedule is not None and not self.scheduler:
+            t = epoch if self.every == "epoch" else step
+            _set_lr(self.optimizer, float(self.schedule(t)))
 
     def batch_begin(self, step):
         if self.schedule is not None and not self.scheduler and self.every == "batch":
@@ -318,15 +320,15 @@ class _Loop:
     def run(self):
         history = self.history
         for epoch in range(self.epochs):
-            self.scheduling.epoch_begin(epoch)
+            self.scheduling.epoch_begin(epoch, self.step)
             epoch_lr = _get_lr(self.optimizer)
             reason = self.calls.call("on_epoch_begin", epoch, {"lr": epoch_lr})
             if reason is not None:
-                return self.stop(reason, "callback", epoch)
+                return self.stop(reason, self.calls.stopped_by, epoch)
             if not self.train_epoch(epoch):
                 return
             logs = {"loss": history.epoch_loss[-1]}
-            logs.update((k, v[-1]) for k, v in history.metrics.items())
+            logs.update((name, history.metrics[name][-1]) for name in self.metric_fns)
             if self.val_batches is not None:
                 logs.update(self.validate())
                 history.val_loss.append(logs["val_loss"])
@@ -338,13 +340,7 @@ class _Loop:
             self.report(epoch, logs)
             reason = self.calls.call("on_epoch_end", epoch, logs)
             if reason is not None:
-                return self.stop(reason, self.stopper(), epoch)
-
-    def stopper(self):
-        for cb in self.calls.callbacks:
-            if getattr(cb, "stop_training", False) or getattr(cb, "stop_reason", None):
-                return type(cb).__name__
-        return "callback"
+                return self.stop(reason, self.calls.stopped_by, epoch)
 
     def train_epoch(self, epoch):
         """One pass over the training batches; False if training must stop."""
@@ -372,7 +368,7 @@ class _Loop:
             reason = self.calls.call("on_batch_end", b, {"loss": value, "lr": lr,
                                                          "step": self.step - 1, "size": size})
             if reason is not None:
-                self.stop(reason, self.stopper(), epoch)
+                self.stop(reason, self.calls.stopped_by, epoch)
                 return False
         if not losses:
             raise ValueError("fit: data gave no batches in this epoch; it must hold at "
