@@ -279,7 +279,8 @@ class EarlyStopping(Callback):
         self.stop_reason = (
             f"EarlyStopping: {self.monitor} did not improve by more than "
             f"min_delta={self.min_delta:g} for {self.wait} epoch(s) after {since}; "
-            f"training stopped after epoch {epoch} (epochs counting from 0).")
+            f"training stopped after epoch {epoch} (epochs count from 0, as the indices of "
+            f"history's lists do).")
         return True
 
     def on_train_end(self, logs=None):

@@ -265,7 +265,9 @@ def fit(model, loss_fn, data, optimizer, epochs, batch_size=None, schedule=None,
                          f"leave fit's batch_size=None.")
     if val_data is not None:
         val_batches = _batches(val_data, "val_data")
-        val_batches = [tuple(val_data)] if val_batches is None else val_batches
+        if val_batches is None:
+            val_batches = [tuple(a if isinstance(a, Tensor) else np.asarray(a)
+                                 for a in val_data)]
     else:
         val_batches = None
     metric_fns = resolve(metrics)
