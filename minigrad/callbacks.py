@@ -13,8 +13,8 @@ subclass writes only the ones it needs:
 
 Epochs, batches and steps count from 0.  Before ``on_train_begin``, ``fit``
 sets ``callback.model``, ``callback.optimizer`` and ``callback.history``.  A
-callback stops training by returning True from ``on_batch_end`` or
-``on_epoch_end``, or by setting ``self.stop_training = True``; the
+callback stops training by returning True from a hook of an epoch or a
+batch, or by setting ``self.stop_training = True``; the
 ``stop_reason`` it sets is what ``history.stopped`` says.
 
 >>> import numpy as np, minigrad as mg
@@ -56,8 +56,8 @@ class History:
     ``stopped_by`` who: ``"non-finite loss"`` (the bad loss is then the last
     entry of ``loss``) or a callback such as ``"EarlyStopping"``;
     ``stop_epoch`` and ``stop_step`` are the epoch and the last step, counted
-    from 0.  ``restored_epoch`` is the epoch
-    whose weights ``EarlyStopping(restore_best_weights=True)`` put back.
+    from 0.  ``restored_epoch`` is the epoch whose weights
+    ``EarlyStopping(restore_best_weights=True)`` put back.
     """
 
     loss: list = field(default_factory=list)
@@ -113,7 +113,6 @@ class History:
                 if self.stopped else "")
         return (f"History({self.epochs} epochs, {self.steps} steps{last}{stop}, "
                 f"{self.seconds:.2f} s)")
-
 
 
 class Callback:
