@@ -27,7 +27,7 @@ LAYERS = [
     {"transforms"},
     {"gradcheck", "losses", "graph", "exercise"},
     {"nn", "optim"},
-    {"data", "utils", "train", "lab"},
+    {"data", "utils", "train", "callbacks", "metrics", "lab"},
     {""},                      # minigrad/__init__.py: re-exports only
 ]
 RANK = {name: rank for rank, layer in enumerate(LAYERS) for name in layer}
