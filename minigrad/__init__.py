@@ -8,7 +8,21 @@
 array([2., 4.])
 """
 
-from . import autograd, creation, data, functional, lab, losses, nn, ops, optim, random, utils
+from . import (
+    autograd,
+    callbacks,
+    creation,
+    data,
+    functional,
+    lab,
+    losses,
+    metrics,
+    nn,
+    ops,
+    optim,
+    random,
+    utils,
+)
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .creation import *  # mg.zeros, mg.randn, mg.manual_seed, ...: creation.__all__
 from .errors import (
@@ -42,5 +56,6 @@ __all__ = functional.__all__ + creation.__all__ + [
     "MinigradError", "ShapeError", "DTypeError", "IndexingError", "BackwardError",
     "GradcheckError", "GraphvizNotFoundError", "ClosureRequired", "Exercise",
     "draw", "explain", "scope",
-    "data", "lab", "losses", "nn", "fit", "optim", "random", "utils", "creation",
+    "data", "lab", "losses", "nn", "fit", "optim", "random", "utils", "creation", "callbacks",
+    "metrics",
 ]
