@@ -9,7 +9,10 @@ returns the same numbers; the defaults give the chapter's fixed sets:
   eq. 6.8 with phi = [0, 16.6] plus Gaussian noise (28 pairs, as in figure 6.3);
 * :func:`two_class_1d`: problem 6.4's two classes, ten points from N(-1, 1)
   labelled 0 and ten from N(1, 1) labelled 1;
-* :func:`sine`: a noisy sine wave for the shallow network of eq. 3.1.
+* :func:`sine`: a noisy sine wave for the shallow network of eq. 3.1;
+* :func:`book_linear` and :func:`book_gabor`: the exact data of the book's companion
+  notebooks (twelve linear-regression pairs, thirty Gabor pairs), so results can be
+  checked against the numbers the notebooks print.
 
 The toy *functions* (:func:`bowl`, :func:`rosenbrock`, :func:`saddle`) are loss
 surfaces written with minigrad operations, so that optimizers can run on them
@@ -31,14 +34,46 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..tensor import as_tensor
-from . import models
+from . import book_data, models
 
-__all__ = ["linear_regression", "gabor", "two_class_1d", "sine",
+__all__ = ["book_linear", "book_gabor", "linear_regression", "gabor", "two_class_1d", "sine",
            "bowl", "rosenbrock", "saddle", "BOWL_MINIMUM", "ROSENBROCK_MINIMUM",
            "make_moons", "make_spirals"]
 
 
 # ------------------------------------------------------------------ data sets
+def book_linear():
+    """The companion notebook's twelve pairs for the linear model ``y = phi0 + phi1 x``.
+
+    From ``Notebooks/Chap06/6_2_Gradient_Descent.ipynb`` of the book's repository
+    (see :mod:`minigrad.lab.book_data`).  The notebook's loss is the plain sum of
+    squared residuals; at ``phi = (0.6, -0.2)`` it is 12.367:
+
+    >>> import minigrad as mg
+    >>> x, y = book_linear()
+    >>> x.shape
+    (12,)
+    >>> loss = mg.lab.models.make_loss(mg.lab.models.linear, x, y)
+    >>> round(float(loss([0.6, -0.2]).item()), 3)
+    12.367
+    """
+    return np.array(book_data.LINEAR_X), np.array(book_data.LINEAR_Y)
+
+
+def book_gabor():
+    """The companion notebooks' thirty pairs for the Gabor model (eq. 6.8, ``a = 32``).
+
+    From ``Notebooks/Chap06/6_3_Stochastic_Gradient_Descent.ipynb`` (also used by
+    ``6_4_Momentum.ipynb``); see :mod:`minigrad.lab.book_data`.  The inputs lie
+    in about [-15, 15] and are not sorted.
+
+    >>> x, y = book_gabor()
+    >>> x.shape, y.shape
+    ((30,), (30,))
+    """
+    return np.array(book_data.GABOR_X), np.array(book_data.GABOR_Y)
+
+
 def linear_regression(n=12, phi=(0.7, 0.5), noise=0.1, x_range=(0.0, 2.0), seed=0):
     """Inputs and outputs for the 1-D linear model ``y = phi0 + phi1 * x`` plus noise.
 
