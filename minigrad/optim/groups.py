@@ -117,8 +117,8 @@ def group_list(params, owner):
     """``params`` as a list of group dicts (one group when tensors are given)."""
     if isinstance(params, dict):
         params = [params]
-    elif isinstance(params, Tensor) or hasattr(params, "parameters"):
-        return [{"params": params}]
+    elif isinstance(params, (Tensor, set, frozenset)) or hasattr(params, "parameters"):
+        return [{"params": params}]         # check_params explains a set
     try:
         items = list(params)
     except TypeError:
