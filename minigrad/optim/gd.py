@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import rules
+from .groups import check_torch_only, required
 from .optimizer import Optimizer, grad_array
 
 
@@ -35,20 +36,23 @@ class GD(Optimizer):
     rule = staticmethod(rules.gd)
 
     def __init__(self, params, lr=None, line_search=None):
-        if lr is None and line_search is None:
-            raise ValueError("GD needs a step-size rule: a fixed lr=... or a "
-                             "line_search=Bracketing() (or GoldenSection(), Backtracking()).")
         super().__init__(params, dict(lr=lr, line_search=line_search))
         self.last_search = None
 
+    def check_options(self, group, where):
+        if group.get("lr") is None and group.get("line_search") is None \
+                and "params" in group:
+            raise ValueError(f"{where}: GD needs a step-size rule: a fixed lr=... or a "
+                             f"line_search=Bracketing() (or GoldenSection(), Backtracking()).")
+
     @property
     def needs_closure(self):
-        return self.line_search is not None
+        return any(group["line_search"] is not None for group in self.param_groups)
 
     def _gradients(self, closure):
-        if self.line_search is None:
+        if not self.needs_closure:
             return super()._gradients(closure)
-        group = self.param_groups[0]
+        group = self._one_group("a line search")
         loss = self._evaluate(closure)
         params = [p for p in group["params"] if p.grad is not None]
         phis = [p.data.copy() for p in params]
@@ -60,14 +64,14 @@ class GD(Optimizer):
             return self._evaluate(closure).item()
 
         slope = -sum(float((g * g).sum()) for g in gs)   # d/d lr of L(phi - lr g) at 0
-        result = self.line_search.search(loss_at, f0=loss.item(), slope=slope)
+        result = group["line_search"].search(loss_at, f0=loss.item(), slope=slope)
         result.origin = np.concatenate([phi.ravel() for phi in phis])
         result.direction = -np.concatenate([g.ravel() for g in gs])
         for p, phi, g in zip(params, phis, gs):
             p.data[...] = phi       # the step starts where the search started
             p.grad = g              # with the gradient there, not the last probe's
         self.last_search = result
-        return loss, dict(group, lr=result.lr)
+        return loss, [dict(group, lr=result.lr)]
 
 
 class Momentum(Optimizer):
@@ -79,7 +83,7 @@ class Momentum(Optimizer):
 
     rule = staticmethod(rules.momentum)
 
-    def __init__(self, params, lr, beta=0.9):
+    def __init__(self, params, lr=required, beta=0.9):
         super().__init__(params, dict(lr=lr, beta=beta))
 
 
@@ -97,23 +101,23 @@ class Nesterov(Optimizer):
     rule = staticmethod(rules.nesterov)
     needs_closure = True
 
-    def __init__(self, params, lr, beta=0.9):
+    def __init__(self, params, lr=required, beta=0.9):
         super().__init__(params, dict(lr=lr, beta=beta))
 
     def _gradients(self, closure):
-        group = self.param_groups[0]
-        params = group["params"]
-        phis = [p.data.copy() for p in params]
-        for i, p in enumerate(params):
-            m = self._state(i, p.data, group)["m"]
-            p.data[...] = rules.nesterov_lookahead(p.data, m, lr=group["lr"],
-                                                   beta=group["beta"])
+        saved = []
+        for group in self.param_groups:
+            for p in group["params"]:
+                m = self._state(p, group)["m"]
+                saved.append((p, p.data.copy()))
+                p.data[...] = rules.nesterov_lookahead(p.data, m, lr=group["lr"],
+                                                       beta=group["beta"])
         try:
             loss = self._evaluate(closure)
         finally:
-            for p, phi in zip(params, phis):
+            for p, phi in saved:
                 p.data[...] = phi
-        return loss, group
+        return loss, self.param_groups
 
 
 class NormalizedGD(Optimizer):
@@ -126,32 +130,51 @@ class NormalizedGD(Optimizer):
 
     rule = staticmethod(rules.normalized_gd)
 
-    def __init__(self, params, lr, eps=1e-8):
+    def __init__(self, params, lr=required, eps=1e-8):
         super().__init__(params, dict(lr=lr, eps=eps))
 
 
 class SGD(Optimizer):
-    """``torch.optim.SGD``, step for step (same defaults, same first-step buffer).
+    """``torch.optim.SGD``, step for step (same arguments, defaults and state).
 
     ``momentum=mu`` keeps ``b <- mu*b + (1-dampening)*g`` (``b = g`` on the first
     step) and steps ``phi <- phi - lr*b``; ``nesterov=True`` steps along
     ``g + mu*b`` (``rules.sgd``).  ``weight_decay`` adds ``weight_decay*phi`` to
-    the gradient.  The book's ``Momentum(lr, beta)`` equals
-    ``SGD(lr=lr*(1-beta), momentum=beta)``.
+    the gradient; ``maximize=True`` climbs the loss.  The book's
+    ``Momentum(lr, beta)`` equals ``SGD(lr=lr*(1-beta), momentum=beta)``.
+    State, as PyTorch's: ``momentum_buffer`` (once a step with momentum is taken).
+    ``foreach``, ``differentiable`` and ``fused`` are accepted at their defaults.
+
+    >>> import minigrad as mg
+    >>> w = mg.tensor([1.0], requires_grad=True)
+    >>> opt = mg.optim.SGD([w], lr=0.1, momentum=0.9)
+    >>> for _ in range(2):
+    ...     opt.zero_grad(); (w * 2.0).sum().backward(); _ = opt.step()
+    >>> w.data, opt.state[w]["momentum_buffer"]      # 1 - 0.1*2 - 0.1*(0.9*2 + 2)
+    (array([0.42]), array([3.8]))
     """
 
     rule = staticmethod(rules.sgd)
     l2_weight_decay = True
+    state_keys = {"b": "momentum_buffer"}
+    step_key = None             # PyTorch's SGD keeps no step count
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
-                 nesterov=False):
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("SGD: Nesterov momentum requires a momentum and zero dampening")
-        if lr < 0 or momentum < 0 or weight_decay < 0:
-            raise ValueError(f"SGD: lr, momentum and weight_decay must be >= 0, got "
-                             f"{lr}, {momentum}, {weight_decay}")
+                 nesterov=False, *, maximize=False, foreach=None, differentiable=False,
+                 fused=None):
+        check_torch_only("SGD", dict(foreach=foreach, differentiable=differentiable,
+                                     fused=fused))
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
-                                      weight_decay=weight_decay, nesterov=nesterov))
+                                      weight_decay=weight_decay, nesterov=nesterov,
+                                      maximize=maximize))
+
+    def check_options(self, group, where):
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError(f"{where}: Nesterov momentum requires a momentum and zero "
+                             f"dampening")
+        for name in ("lr", "momentum", "weight_decay"):
+            if group[name] < 0:
+                raise ValueError(f"{where}: {name} must be >= 0, got {group[name]}")
 
     def init_state(self, phi, group):
-        return {"b": None}          # PyTorch's buffer starts as the first gradient
+        return {"momentum_buffer": None}   # PyTorch's buffer starts as the first gradient

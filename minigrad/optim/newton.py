@@ -44,6 +44,7 @@ class Newton(Optimizer):
 
     rule = staticmethod(rules.newton)
     needs_closure = True
+    extra_state_keys = ("g",)
 
     def __init__(self, params, lr=1.0):
         super().__init__(params, dict(lr=lr))
@@ -53,10 +54,14 @@ class Newton(Optimizer):
     def init_state(self, phi, group):
         return {}                   # no state between steps; ``g`` is kept for printing
 
+    def rule_state_keys(self, group):
+        return ()                   # the Hessian is computed afresh at every step
+
     def _gradients(self, closure):
+        self._one_group("Newton's joint step")
         loss = self._evaluate(closure)
         self._gradient, self.last_hessian = self._gradient_and_hessian(loss)
-        return loss, self.param_groups[0]
+        return loss, self.param_groups
 
     def _gradient_and_hessian(self, loss):
         """Gradient ``(n,)`` and Hessian ``(n, n)`` of ``loss`` in the flattened
@@ -78,15 +83,15 @@ class Newton(Optimizer):
     def _moved(self, group):
         return group["params"]          # the joint step moves every parameter
 
-    def _update(self, group):
+    def _update(self, group, index=0):
         """One joint step for all parameters: the rule works on the flat vector."""
         params = group["params"]
         phi = np.concatenate([p.data.ravel() for p in params])
         new = rules.newton(phi, self._gradient, self.last_hessian, lr=group["lr"])
         start = 0
-        for i, p in enumerate(params):
+        for p in params:
             size = p.data.size
-            state = self._state(i, p.data, group)
+            state = self._state(p, group)
             state["t"] += 1
             state["g"] = self._gradient[start:start + size].reshape(p.data.shape)
             p.data[...] = new[start:start + size].reshape(p.data.shape)

@@ -33,7 +33,7 @@ import numpy as np
 __all__ = [
     "gd", "momentum", "nesterov_lookahead", "nesterov", "normalized_gd", "sgd",
     "adam", "amsgrad", "adamw", "nadam", "radam", "adagrad", "rmsprop", "adadelta",
-    "l2_gradient", "newton",
+    "l2_gradient", "decoupled_weight_decay", "newton",
 ]
 
 
@@ -130,7 +130,7 @@ def adamw(phi, g, m, v, *, t, lr, beta, gamma, eps, weight_decay):
     ``phi <- phi*(1 - lr*weight_decay)``, then take Adam's step (eqs. 6.15-6.17)
     with the gradient of the loss alone.  Returns ``(phi, m, v)``.
     """
-    phi = phi * (1 - lr * weight_decay)
+    phi = decoupled_weight_decay(phi, lr=lr, weight_decay=weight_decay)
     return adam(phi, g, m, v, t=t, lr=lr, beta=beta, gamma=gamma, eps=eps)
 
 
@@ -242,6 +242,18 @@ def l2_gradient(phi, g, *, weight_decay):
     does for every optimizer but AdamW.
     """
     return g + weight_decay * phi
+
+
+def decoupled_weight_decay(phi, *, lr, weight_decay):
+    """Weight decay applied to the parameter itself, before the step:
+    ``phi * (1 - lr*weight_decay)`` (Loshchilov & Hutter 2019).  AdamW does this,
+    and PyTorch's ``decoupled_weight_decay=True`` makes Adam, NAdam and RAdam do it.
+
+    >>> import numpy as np
+    >>> decoupled_weight_decay(np.array([2.0]), lr=0.1, weight_decay=0.5)
+    array([1.9])
+    """
+    return phi * (1 - lr * weight_decay)
 
 
 # ------------------------------------------------------------------ Newton

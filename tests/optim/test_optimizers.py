@@ -268,17 +268,19 @@ def test_adam_in_place_path_gives_the_rules_bits(dtype, inside, wd):
         opt.step()
         g_used = rules.l2_gradient(phi, g, weight_decay=wd) if wd else g
         phi, m, v = rules.adam(phi, g_used, m, v, t=t, beta=0.8, gamma=0.95, **hyper)
-        state = opt.state[0]
+        state = opt.state[p]
         assert p.data.dtype == dtype and phi.dtype == dtype
         np.testing.assert_array_equal(p.data, phi)          # bitwise, every step
-        np.testing.assert_array_equal(state["m"], m)
-        np.testing.assert_array_equal(state["v"], v)
-        buffers = buffers or (state["m"], state["v"])
-        assert state["m"] is buffers[0] and state["v"] is buffers[1]   # it ran in place
+        np.testing.assert_array_equal(state["exp_avg"], m)
+        np.testing.assert_array_equal(state["exp_avg_sq"], v)
+        buffers = buffers or (state["exp_avg"], state["exp_avg_sq"])
+        assert state["exp_avg"] is buffers[0] and state["exp_avg_sq"] is buffers[1]  # in place
 
 
 def test_amsgrad_is_adam_with_the_flag():
     a, opt_a = run(optim.AMSGrad, lr=0.05)
     b, opt_b = run(optim.Adam, lr=0.05, amsgrad=True)
     np.testing.assert_array_equal(a, b)
-    assert set(opt_a.state[0]) == {"t", "m", "v", "v_max"} and opt_b.amsgrad
+    x = opt_a.params[0]
+    assert set(opt_a.state[x]) == {"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
+    assert opt_b.amsgrad
