@@ -108,14 +108,19 @@ def _size(xb):
 
 
 def _set_lr(optimizer, lr):
-    optimizer.lr = lr
+    """A schedule function gives the learning rate of every parameter group."""
+    groups = getattr(optimizer, "param_groups", None)
+    if groups is None:
+        optimizer.lr = lr
+        return
+    for group in groups:
+        group["lr"] = lr
 
 
 def _get_lr(optimizer):
-    try:
-        lr = optimizer.lr
-    except AttributeError:
-        return None
+    """The learning rate of the first parameter group, as History records it."""
+    groups = getattr(optimizer, "param_groups", None)
+    lr = groups[0].get("lr") if groups else getattr(optimizer, "lr", None)
     return float(lr) if isinstance(lr, (int, float, np.floating, np.integer)) else lr
 
 

@@ -432,3 +432,16 @@ def test_history_is_readable():
                               "val_mae 0, ")
     empty = mg.callbacks.History()
     assert empty.last == {} and empty.per_epoch == {"loss": [], "lr": []}
+
+
+def test_fit_with_two_parameter_groups_records_and_schedules_every_group():
+    x = np.linspace(-1, 1, 16).reshape(-1, 1)
+    model = mg.nn.Linear(1, 1, rng=0)
+    opt = mg.optim.SGD([{"params": [model.weight]}, {"params": [model.bias], "lr": 0.01}],
+                       lr=0.1)
+    history = mg.fit(model, mg.nn.MSELoss(), (x, 2 * x), opt, epochs=2, batch_size=4,
+                     progress=False)
+    assert history.epoch_lr == [0.1, 0.1]            # the first group's, as recorded
+    history = mg.fit(model, mg.nn.MSELoss(), (x, 2 * x), opt, epochs=1, batch_size=4,
+                     progress=False, schedule=lambda t: 0.5 / (1 + t))
+    assert [group["lr"] for group in opt.param_groups] == [0.5 / 4, 0.5 / 4]
