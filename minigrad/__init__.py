@@ -8,7 +8,21 @@
 array([2., 4.])
 """
 
-from . import autograd, creation, data, functional, lab, losses, nn, ops, optim, random, utils
+from . import (
+    autograd,
+    creation,
+    data,
+    functional,
+    lab,
+    losses,
+    nn,
+    ops,
+    optim,
+    random,
+    serialization,
+    ufuncs,
+    utils,
+)
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .creation import *  # mg.zeros, mg.randn, mg.manual_seed, ...: creation.__all__
 from .errors import (
@@ -18,8 +32,11 @@ from .errors import (
     GradcheckError,
     GraphvizNotFoundError,
     IndexingError,
+    LoadError,
     MinigradError,
+    SaveError,
     ShapeError,
+    UfuncError,
 )
 from .exercise import Exercise
 from .functional import *  # mg.exp, mg.softmax, ...: functional.__all__
@@ -28,6 +45,7 @@ from .graph.dot import draw
 from .graph.ledger import explain
 from .graph.scope import scope
 from .primitive import REGISTRY, Primitive, primitive
+from .serialization import load, save
 from .tensor import Tensor, as_tensor, tensor
 from .train import fit
 from .transforms import grad, hessian, hvp, jacobian, value_and_grad
@@ -41,6 +59,8 @@ __all__ = functional.__all__ + creation.__all__ + [
     "gradcheck", "gradgradcheck", "numerical_grad",
     "MinigradError", "ShapeError", "DTypeError", "IndexingError", "BackwardError",
     "GradcheckError", "GraphvizNotFoundError", "ClosureRequired", "Exercise",
+    "UfuncError", "SaveError", "LoadError", "save", "load",
     "draw", "explain", "scope",
     "data", "lab", "losses", "nn", "fit", "optim", "random", "utils", "creation",
+    "serialization", "ufuncs",
 ]
