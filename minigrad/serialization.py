@@ -27,10 +27,11 @@ over it, so an interrupted save leaves the previous file whole.
 >>> ckpt["w"]
 tensor([1., 2.], requires_grad=True)
 
-Two things differ from ``torch.save``: objects other than the ones above (a
+What differs from ``torch.save``: objects other than the ones above (a
 module, a function, a custom class) are refused with an error naming where
-they are (save ``module.state_dict()``, not the module), and tensors that
-share their data are saved, and loaded, as separate copies.
+they are (save ``module.state_dict()``, not the module); tensors that share
+their data are saved, and loaded, as separate copies; a ``Parameter`` comes
+back as a plain tensor (``requires_grad=True``), and ``.grad`` is not saved.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def load(f, map_location=None, weights_only=True):
     >>> mg.load(buffer, weights_only=True)
     [array([0, 1, 2], dtype=int32), np.float32(0.5), None]
     """
-    if map_location not in (None, "cpu"):
+    if map_location is not None and str(map_location) != "cpu":
         raise ValueError(f"mg.load: map_location={map_location!r}; minigrad computes on the "
                          f"CPU only, so pass nothing (or 'cpu')")
     name = _check_archive(f)
@@ -118,10 +119,11 @@ def load(f, map_location=None, weights_only=True):
                     f"for a state dict), or with model.load(path) if Module.save wrote it.")
             manifest = _read_manifest(archive, name)
             return _decode(manifest["root"], archive, name)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        if isinstance(exc, (LoadError, FileNotFoundError)):
-            raise
-        raise LoadError(f"mg.load: {name} cannot be read as a minigrad save: {exc}") from exc
+    except LoadError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+        raise LoadError(f"mg.load: {name} is damaged, or not a file mg.save wrote: "
+                        f"{type(exc).__name__}: {exc}") from exc
 
 
 def write_archive(f, arrays):
@@ -138,6 +140,10 @@ def write_archive(f, arrays):
         return
     path = os.fspath(f)
     partial = f"{path}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial"
+    folder = os.path.dirname(path)
+    if folder and not os.path.isdir(folder):
+        raise FileNotFoundError(f"mg.save: the folder {folder!r} of {path!r} does not exist; "
+                                f"create it first (os.makedirs(folder, exist_ok=True))")
     try:
         with open(partial, "xb") as out:
             _write_zip(out, arrays)
