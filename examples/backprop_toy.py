@@ -54,8 +54,8 @@ def toy_loss(p, x, y):
     h3 = named(mg.cos(f2), "h3")
     f3 = named(p["beta3"] + p["omega3"] * h3, "f3")
     residual = named(f3 - y, "r")
-    squares = named(residual ** 2, "loss" if residual.size == 1 else "r²")
-    return squares if squares.size == 1 else named(squares.sum(), "loss")
+    squares = named(residual ** 2, "loss" if residual.numel() == 1 else "r²")
+    return squares if squares.numel() == 1 else named(squares.sum(), "loss")
 
 
 def data(points):

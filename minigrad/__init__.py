@@ -21,6 +21,8 @@ from . import (
     ops,
     optim,
     random,
+    serialization,
+    ufuncs,
     utils,
 )
 from .autograd import enable_grad, is_grad_enabled, no_grad
@@ -32,8 +34,11 @@ from .errors import (
     GradcheckError,
     GraphvizNotFoundError,
     IndexingError,
+    LoadError,
     MinigradError,
+    SaveError,
     ShapeError,
+    UfuncError,
 )
 from .exercise import Exercise
 from .functional import *  # mg.exp, mg.softmax, ...: functional.__all__
@@ -42,6 +47,7 @@ from .graph.dot import draw
 from .graph.ledger import explain
 from .graph.scope import scope
 from .primitive import REGISTRY, Primitive, primitive
+from .serialization import load, save
 from .tensor import Tensor, as_tensor, tensor
 from .train import fit
 from .transforms import grad, hessian, hvp, jacobian, value_and_grad
@@ -55,7 +61,8 @@ __all__ = functional.__all__ + creation.__all__ + [
     "gradcheck", "gradgradcheck", "numerical_grad",
     "MinigradError", "ShapeError", "DTypeError", "IndexingError", "BackwardError",
     "GradcheckError", "GraphvizNotFoundError", "ClosureRequired", "Exercise",
+    "UfuncError", "SaveError", "LoadError", "save", "load",
     "draw", "explain", "scope",
     "data", "lab", "losses", "nn", "fit", "optim", "random", "utils", "creation", "callbacks",
-    "metrics",
+    "metrics", "serialization", "ufuncs",
 ]

@@ -2,10 +2,12 @@
 
 Each function takes PyTorch's arguments: sizes as separate ints or one tuple
 (``mg.zeros(2, 3)`` is ``mg.zeros((2, 3))``), and the keywords ``dtype=`` and
-``requires_grad=``.  One difference is deliberate: minigrad's default dtype
-is float64 (``mg.float64``), where PyTorch's is float32, and ``mg.arange(5)``
-is float64 like ``mg.tensor(range(5))``.  ``randint`` gives int64, as in
-PyTorch, because its values are meant as indices and class labels.
+``requires_grad=``.  Without ``dtype=`` they make the default dtype, which
+``mg.set_default_dtype`` sets as ``torch.set_default_dtype`` does.  One
+difference is deliberate: minigrad's default dtype is float64
+(``mg.float64``), where PyTorch's is float32, and ``mg.arange(5)`` is a float
+tensor like ``mg.tensor(range(5))``.  ``randint`` gives int64, as in PyTorch,
+because its values are meant as indices and class labels.
 
 The random functions draw from the one package generator,
 ``minigrad.random.default_generator`` (seeded with 0 when minigrad is
@@ -27,11 +29,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import DTypeError
 from .random import as_generator, default_generator, manual_seed
-from .tensor import Tensor
+from .tensor import DEFAULT_DTYPE, Tensor
 
 __all__ = [
-    "float32", "float64", "manual_seed",
+    "float32", "float64", "set_default_dtype", "get_default_dtype", "manual_seed",
     "zeros", "ones", "full", "empty", "eye", "arange", "linspace",
     "zeros_like", "ones_like", "full_like",
     "rand", "randn", "randint", "rand_like", "randn_like",
@@ -39,6 +42,48 @@ __all__ = [
 
 float32 = np.float32
 float64 = np.float64
+
+
+def set_default_dtype(d):
+    """Make ``d`` (``mg.float32`` or ``mg.float64``) the dtype of new float tensors.
+
+    PyTorch's ``torch.set_default_dtype``: it applies to Python floats (and,
+    in minigrad, integer data) given to ``mg.tensor``, to the creation
+    functions (``zeros``, ``rand``, ``arange``, ...) and to the parameters of
+    new layers.  Arrays and tensors that already have a float dtype keep it.
+    minigrad's default is float64 (PyTorch's is float32): gradient checks
+    need it.
+
+    >>> import minigrad as mg
+    >>> mg.set_default_dtype(mg.float32)
+    >>> mg.tensor([1.0, 2.0]).dtype, mg.zeros(2).dtype, mg.get_default_dtype()
+    (dtype('float32'), dtype('float32'), <class 'numpy.float32'>)
+    >>> mg.set_default_dtype(mg.float64)
+    >>> mg.set_default_dtype("int64")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    minigrad.errors.DTypeError: set_default_dtype: only mg.float32 and mg.float64 ... got int64
+    """
+    try:
+        dtype = None if d is None else np.dtype(d)
+    except TypeError:
+        dtype = None
+    if dtype is None or dtype not in (np.float32, np.float64):
+        raise DTypeError(f"set_default_dtype: only mg.float32 and mg.float64 can be the "
+                         f"default dtype, got {getattr(d, '__name__', d)}")
+    # The canonical dtype objects: to_array compares them by identity.
+    DEFAULT_DTYPE[0] = np.dtype(float32) if dtype == float32 else np.dtype(float64)
+
+
+def get_default_dtype():
+    """The default float dtype: ``mg.float64`` unless :func:`set_default_dtype` changed it.
+
+    >>> import minigrad as mg
+    >>> mg.get_default_dtype() is mg.float64
+    True
+    """
+    return DEFAULT_DTYPE[0].type
+
 
 def _size(size, where):
     """PyTorch's size argument: ints as varargs, or one tuple/list."""
@@ -53,7 +98,7 @@ def _size(size, where):
 
 def _make(data, dtype, requires_grad):
     return Tensor(data, requires_grad=requires_grad,
-                  dtype=float64 if dtype is None else dtype)
+                  dtype=get_default_dtype() if dtype is None else dtype)
 
 
 def _rng(generator, where):
@@ -138,7 +183,8 @@ def linspace(start, end, steps, dtype=None, requires_grad=False):
 
 
 def _like(t, dtype):
-    data = t.data if isinstance(t, Tensor) else np.asarray(t)
+    # A list takes the default dtype, as mg.tensor would give it.
+    data = t if isinstance(t, np.ndarray) else t.data if isinstance(t, Tensor) else Tensor(t).data
     return data.shape, (data.dtype if dtype is None else dtype)
 
 

@@ -46,3 +46,16 @@ class ClosureRequired(MinigradError, TypeError):
 
 class DeclarationError(MinigradError, ValueError):
     """An operation declared in a way that cannot work (a Tensor method declared twice, ...)."""
+
+
+class UfuncError(MinigradError, TypeError):
+    """A NumPy ufunc called on a tensor in a way minigrad cannot keep in the graph
+    (no minigrad op for it, ``out=``, ``np.add.reduce``, ...)."""
+
+
+class SaveError(MinigradError, TypeError):
+    """An object ``mg.save`` cannot store; the message says where it is and its type."""
+
+
+class LoadError(MinigradError, ValueError):
+    """A file ``mg.load`` cannot read as a minigrad save; the message says what it is."""

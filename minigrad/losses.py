@@ -72,7 +72,7 @@ def _target(target, input, where):
         target = np.asarray(target, dtype=input.dtype)
     if target.shape != input.shape:
         hint = ""
-        if target.size == input.size:
+        if np.prod(target.shape) == np.prod(input.shape):
             hint = f" Reshape the target: target.reshape{input.shape}."
         raise ShapeError(
             f"{where}: prediction of shape {input.shape} and target of shape "

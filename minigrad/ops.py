@@ -396,7 +396,7 @@ class _ConcatVJPs:
         if ref is not None and n == len(xs) and ref() is out:
             return offsets
         self.offset_computations += 1
-        sizes = [np.size(x) if axis is None else np.shape(x)[axis] for x in xs]
+        sizes = [int(np.prod(np.shape(x))) if axis is None else np.shape(x)[axis] for x in xs]
         offsets = [0, *itertools.accumulate(sizes)]
         self._cache = (weakref.ref(out), len(xs), offsets)
         return offsets

@@ -10,6 +10,9 @@ values live in the ``_data`` slot, which the engine reads directly; the
 public ``data`` is a property whose assignment bumps the tensor's version
 (``bump_version``), which the backward pass checks.
 
+The default float dtype (``DEFAULT_DTYPE``, which ``mg.set_default_dtype``
+sets) lives here too: ``mg.tensor`` reads it for Python floats.
+
 This module is the bottom of the package: it imports only ``errors``.  The
 methods that compute (``x + y``, ``x.exp()``, ``x.sum()``, ``x.backward()``)
 are not written here.  Each comes from the one declaration of its operation
@@ -27,7 +30,7 @@ from operator import attrgetter
 
 import numpy as np
 
-from .errors import DeclarationError, DTypeError, ShapeError
+from .errors import DeclarationError, DTypeError, IndexingError, ShapeError
 
 next_seq = itertools.count().__next__
 
@@ -81,6 +84,14 @@ def version_at(t, seq):
     return version - later
 
 
+_F64 = np.dtype(np.float64)
+
+#: ``DEFAULT_DTYPE[0]`` is the dtype Python floats and integer data become
+#: (``mg.set_default_dtype``, in ``creation.py``, sets it).  One value for the
+#: whole process, as in PyTorch, read once per conversion.
+DEFAULT_DTYPE = [_F64]
+
+
 def _check_differentiable_dtype(data, where):
     kind = data.dtype.kind
     if kind != "f":
@@ -95,19 +106,29 @@ def _check_differentiable_dtype(data, where):
 
 
 def to_array(data, dtype=None):
-    """Convert user data to an ndarray: float64 unless a float dtype was given."""
+    """Convert user data to an ndarray of ``dtype``, or else: Python floats and
+    integer data to the default dtype (float64 unless ``set_default_dtype``
+    changed it), float arrays and NumPy float scalars as they are."""
     if isinstance(data, Tensor):
         data = data.data
     if dtype is not None:
         return np.array(data, dtype=dtype)
     arr = np.array(data)
+    if arr.dtype.kind == "f":
+        # Python floats make float64 arrays: they take the default dtype; data
+        # that is already NumPy's keeps its own (torch.tensor does the same).
+        default = DEFAULT_DTYPE[0]
+        if (default is not _F64 and arr.dtype is _F64
+                and not isinstance(data, (np.ndarray, np.generic))):
+            return arr.astype(default)
+        return arr
     if arr.dtype == object and any(v is None for v in arr.flat):
         # NumPy would turn None into nan when converting to float: refuse it.
         raise DTypeError(f"mg.tensor: the data holds None (shape {arr.shape}); a tensor "
                          f"holds numbers. Replace None with a number (or float('nan') if "
                          f"a missing value is meant).")
     if arr.dtype.kind in "biu" or arr.dtype == object and _all_numbers(arr):
-        arr = arr.astype(np.float64)
+        arr = arr.astype(DEFAULT_DTYPE[0])
     return arr
 
 
@@ -150,10 +171,6 @@ class Tensor:
     __slots__ = ("_data", "grad", "requires_grad", "name",
                  "_op", "_args", "_values", "_kwargs", "_seq", "_retains_grad",
                  "_changes", "__weakref__")
-
-    # NumPy must hand ``ndarray + tensor`` to Tensor.__radd__ instead of
-    # broadcasting the tensor as an object.
-    __array_ufunc__ = None
 
     def __init__(self, data, requires_grad=False, name=None, dtype=None):
         self._data = to_array(data, dtype)
@@ -217,8 +234,29 @@ class Tensor:
     def ndim(self):
         return self._data.ndim
 
-    @property
-    def size(self):
+    def size(self, dim=None):
+        """The shape, a tuple; ``size(dim)`` the length of axis ``dim`` (PyTorch's
+        method: the number of elements is :meth:`numel`, NumPy's ``.size``).
+
+        >>> import minigrad as mg
+        >>> x = mg.zeros(2, 3)
+        >>> x.size(), x.size(1), x.size(dim=-2), x.numel()
+        ((2, 3), 3, 2, 6)
+        """
+        shape = self._data.shape
+        if dim is None:
+            return shape
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"size(dim): dim must be an int, got {type(dim).__name__}")
+        if not -len(shape) <= dim < len(shape):
+            raise IndexingError(
+                f"size(dim={dim}) of a tensor of shape {shape}: dim must be in "
+                + (f"[{-len(shape)}, {len(shape) - 1}]" if shape else
+                   "nothing, a 0-d tensor has no dimensions (size() is ())"))
+        return shape[dim]
+
+    def numel(self):
+        """The number of elements (NumPy's ``.size``; ``t.size()`` is the shape)."""
         return self._data.size
 
     @property
@@ -242,13 +280,14 @@ class Tensor:
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
-        return self._data.item()
+        return self._scalar("item")
 
     def numpy(self):
         """The underlying ndarray (shared, not copied)."""
         return self._data
 
     def tolist(self):
+        """The values as nested Python lists (a number for a 0-d tensor), as in PyTorch."""
         return self._data.tolist()
 
     def detach(self):
@@ -282,7 +321,7 @@ class Tensor:
         body = np.array2string(self._data, separator=", ", precision=4,
                                threshold=20, prefix="tensor(")
         extras = []
-        if self.dtype != np.float64:
+        if self._data.dtype != DEFAULT_DTYPE[0]:     # as torch: the default goes unsaid
             extras.append(f"dtype={self.dtype}")
         if self._op is not None:
             extras.append(f"op={self._op.name}")
@@ -293,7 +332,7 @@ class Tensor:
         return "tensor(" + ", ".join([body] + extras) + ")"
 
     def __bool__(self):
-        if self.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"The truth value of a tensor of shape {self.shape} is ambiguous; "
                 f"use (t > 0).data.any() or .all().")
@@ -336,7 +375,7 @@ class Tensor:
 
     def __len__(self):
         if self.ndim == 0:
-            raise TypeError("len() of a 0-d tensor: it has no first axis; use t.size "
+            raise TypeError("len() of a 0-d tensor: it has no first axis; use t.numel() "
                             "for the number of elements")
         return len(self.data)
 
@@ -372,8 +411,8 @@ class Tensor:
         if self.data.size != 1 or self.data.dtype.kind not in "biu":
             raise DTypeError(
                 f"only integer tensors of a single element can be converted to an index, "
-                f"got dtype {self.dtype} and shape {self.shape}; mg.tensor makes float64 "
-                f"by default: pass dtype=np.int64, or use int(t)")
+                f"got dtype {self.dtype} and shape {self.shape}; mg.tensor makes floats "
+                f"({DEFAULT_DTYPE[0]}) by default: pass dtype=np.int64, or use int(t)")
         return int(self.data.item())
 
     def __format__(self, spec):
@@ -412,11 +451,13 @@ def install_method(name, fn):
     Called by the declaration of an operation, never by user code: this is
     how ``ops.py``, ``functional.py`` and ``autograd.py`` give tensors their
     computing methods without this module importing them.  Declaring the same
-    name twice is a bug in minigrad, so it raises.
+    name twice is a bug in minigrad, so it raises, as does a name this module
+    already defines (``numel``, ``size``, ...).
     """
-    if name in _INSTALLED:
-        raise DeclarationError(f"Tensor.{name} is declared twice ({_INSTALLED[name]} and "
-                           f"{getattr(fn, '__module__', fn)})")
+    if name in _INSTALLED or name in Tensor.__dict__:
+        first = _INSTALLED.get(name, __name__)
+        raise DeclarationError(f"Tensor.{name} is declared twice ({first} and "
+                               f"{getattr(fn, '__module__', fn)})")
     _INSTALLED[name] = getattr(fn, "__module__", None)
     setattr(Tensor, name, fn)
     return fn
@@ -426,7 +467,8 @@ _INSTALLED = {}
 
 
 def tensor(data, requires_grad=False, name=None, dtype=None):
-    """Make a tensor. Numbers and integer data become float64; float32 is kept.
+    """Make a tensor. Python numbers and integer data become the default dtype
+    (float64 unless ``mg.set_default_dtype`` says float32); float arrays keep theirs.
 
     >>> import minigrad as mg
     >>> mg.tensor(3).dtype

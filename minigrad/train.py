@@ -128,7 +128,7 @@ def _scalar(loss, where):
     if not isinstance(loss, Tensor):
         raise TypeError(f"fit: {where} returned {type(loss).__name__}; it must return the "
                         f"loss as a minigrad Tensor (built from the model's output).")
-    if loss.size != 1:
+    if loss.numel() != 1:
         raise ValueError(f"fit: {where} returned a tensor of shape {loss.shape}; the loss "
                          f"must be one number. Use reduction='sum' or 'mean'.")
     return float(loss.data.reshape(()))

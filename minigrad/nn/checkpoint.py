@@ -14,6 +14,8 @@ import zipfile
 
 import numpy as np
 
+from ..serialization import write_archive
+
 __all__ = ["checkpoint_path", "write_npz", "read_npz"]
 
 
@@ -38,16 +40,7 @@ def write_npz(path, arrays):
     written beside ``path`` and moved over it when complete, so a failed save
     leaves the previous checkpoint whole.
     """
-    partial = f"{path}.{os.getpid()}.partial"
-    try:
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-            for name, array in arrays.items():
-                with archive.open(name + ".npy", "w", force_zip64=True) as entry:
-                    np.lib.format.write_array(entry, np.asanyarray(array), allow_pickle=False)
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
+    write_archive(path, arrays)       # mg.save's writer: one place writes archives
 
 
 _NPY_MAGIC = b"\x93NUMPY"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..creation import get_default_dtype
 from ..errors import ShapeError
 from ..random import as_generator, default_generator
 from ..tensor import as_tensor
@@ -43,8 +44,9 @@ class Linear(Module):
     """
 
     def __init__(self, in_features, out_features, bias=True, init="he", rng=None,
-                 dtype=np.float64):
+                 dtype=None):
         super().__init__()
+        dtype = get_default_dtype() if dtype is None else dtype   # mg.set_default_dtype
         self.in_features = int(in_features)
         self.out_features = int(out_features)
         self.init = init if isinstance(init, str) else getattr(init, "__name__", "custom")

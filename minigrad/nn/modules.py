@@ -198,7 +198,7 @@ class Module:
         >>> mg.nn.Linear(3, 2).num_parameters()
         8
         """
-        return int(sum(p.size for p in self.parameters()))
+        return int(sum(p.numel() for p in self.parameters()))
 
     # ------------------------------------------------------ gradients
     def zero_grad(self):

@@ -469,7 +469,7 @@ def test_transpose_item_numpy_and_attributes():
     m = np.arange(6.0).reshape(2, 3)
     t = mg.tensor(m, requires_grad=True)
     np.testing.assert_array_equal(t.T.data, m.T)
-    assert (t.shape, t.ndim, t.size, t.dtype) == ((2, 3), 2, 6, np.float64)
+    assert (t.shape, t.ndim, t.size(), t.numel(), t.dtype) == ((2, 3), 2, (2, 3), 6, np.float64)
     (t.T * mg.tensor(np.arange(6.0).reshape(3, 2))).sum().backward()
     np.testing.assert_array_equal(t.grad, np.arange(6.0).reshape(3, 2).T)
     assert t.numpy() is t.data
