@@ -46,3 +46,10 @@ class ClosureRequired(MinigradError, TypeError):
 
 class DeclarationError(MinigradError, ValueError):
     """An operation declared in a way that cannot work (a Tensor method declared twice, ...)."""
+
+
+class StateDictError(MinigradError, RuntimeError, KeyError):
+    """A state dict that does not fit the module (missing, unexpected or wrongly shaped
+    entries): a ``RuntimeError`` as in PyTorch, and a ``KeyError`` as before."""
+
+    __str__ = BaseException.__str__      # KeyError would print the message as a quoted repr
