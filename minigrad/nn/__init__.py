@@ -32,10 +32,13 @@ from .containers import ModuleDict, ModuleList
 from .dropout import Dropout, Flatten
 from .layers import MLP, Linear, Sequential
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from .modules import Module, Parameter, functional_call
+from .modules import Module
+from .normalization import LayerNorm
+from .parameter import Parameter
+from .utils import functional_call
 
 __all__ = ["Parameter", "Module", "functional_call", "Linear", "Sequential", "MLP",
            "Identity", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ACTIVATIONS",
            "init", "functional", "utils", "Softmax", "LogSoftmax", "ModuleList", "ModuleDict",
            "Dropout", "Flatten", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
-           "BCEWithLogitsLoss"]
+           "BCEWithLogitsLoss", "LayerNorm"]
