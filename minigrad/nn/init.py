@@ -143,12 +143,14 @@ def _shape(shape, where):
 def normal(shape, std, rng=None):
     """Independent ``N(0, std**2)`` entries: the plain initialization of chapter 7,
     where a wrong ``std`` makes activations vanish or explode with depth."""
-    return _generator(rng).normal(0.0, std, size=_shape(shape, "normal"))
+    shape = _shape(shape, "normal")
+    return _generator(rng).normal(0.0, std, size=shape)
 
 
 def uniform(shape, bound, rng=None):
     """Independent entries uniform on ``[-bound, bound]`` (variance ``bound**2 / 3``)."""
-    return _generator(rng).uniform(-bound, bound, size=_shape(shape, "uniform"))
+    shape = _shape(shape, "uniform")
+    return _generator(rng).uniform(-bound, bound, size=shape)
 
 
 def zeros(shape, rng=None):
@@ -224,10 +226,8 @@ def get(init):
 
 
 # ------------------------------------------------------------ PyTorch's names
-# Each fills a tensor in place and returns it.  The values are drawn in float64
-# with the book's helpers above (so each PyTorch initializer and its book twin
-# draw the same numbers from the same generator) and cast into the tensor's
-# dtype when written.
+# Values are drawn in float64 with the book's helpers above (so each PyTorch
+# initializer and its book twin draw the same numbers from the same generator).
 
 def _target(tensor, where, floating=True):
     """The array to write into: a tensor's data, or a NumPy array itself."""
@@ -322,7 +322,7 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
     (3.0, 0.5)
     """
     shape = _target(tensor, "normal_").shape
-    return _write(tensor, mean + normal(shape, std, _rng(generator, "normal_")))
+    return _write(tensor, _rng(generator, "normal_").normal(mean, std, size=shape))
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
@@ -386,8 +386,7 @@ def ones_(tensor):
 
 
 def zeros_(tensor):
-    """Fill ``tensor`` with zeros; returns it (PyTorch's choice for biases in many
-    models, and the book's)."""
+    """Fill ``tensor`` with zeros; returns it (the book's biases)."""
     _target(tensor, "zeros_", floating=False)
     return _write(tensor, 0)
 

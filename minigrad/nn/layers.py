@@ -69,8 +69,8 @@ class Linear(Module):
             init, "__name__", "custom")
         rng = default_generator if rng is None else as_generator(rng, where="Linear")
         shape = (self.out_features, self.in_features)
-        self.weight = Parameter(np.empty(shape), name="weight", dtype=dtype)
-        self.bias = Parameter(np.empty(self.out_features), name="bias",
+        self.weight = Parameter(np.zeros(shape), name="weight", dtype=dtype)
+        self.bias = Parameter(np.zeros(self.out_features), name="bias",
                               dtype=dtype) if bias else None
         if init is None:
             self.reset_parameters(rng)
@@ -79,9 +79,7 @@ class Linear(Module):
             if weight.shape != shape:
                 raise ShapeError(f"Linear: the initialization {self.init!r} returned an array "
                                  f"of shape {weight.shape} for a weight of shape {shape}")
-            self.weight.data[...] = weight
-            if bias:
-                self.bias.data[...] = 0.0
+            self.weight.data[...] = weight          # and the bias stays zero, as in the book
 
     def reset_parameters(self, generator=None):
         """Draw the weights and the bias again as PyTorch's ``nn.Linear`` does: weight

@@ -49,9 +49,9 @@ class LayerNorm(Module):
         self.elementwise_affine = elementwise_affine
         dtype = default_dtype() if dtype is None else dtype
         if elementwise_affine:
-            self.weight = Parameter(np.empty(self.normalized_shape), name="weight", dtype=dtype)
+            self.weight = Parameter(np.zeros(self.normalized_shape), name="weight", dtype=dtype)
             if bias:
-                self.bias = Parameter(np.empty(self.normalized_shape), name="bias",
+                self.bias = Parameter(np.zeros(self.normalized_shape), name="bias",
                                       dtype=dtype)
             else:
                 self.register_parameter("bias", None)
