@@ -1,14 +1,17 @@
-"""Neural-network building blocks in PyTorch's habit: Module, Parameter, Linear, MLP.
+"""Neural-network building blocks in PyTorch's habit: Module, Parameter, Linear,
+LayerNorm, ... and the book's MLP.
 
-A :class:`Module` holds :class:`Parameter` tensors and other modules as
-attributes; it finds them itself, so ``parameters()``, ``named_parameters()``,
-``zero_grad()``, ``state_dict()`` and ``save()``/``load()`` need no
-bookkeeping from the user.  Calling a module runs its ``forward``.
+A :class:`Module` holds :class:`Parameter` tensors, buffers and other modules
+as attributes; it finds them itself, so ``parameters()``,
+``named_parameters()``, ``zero_grad()``, ``state_dict()``, ``to(dtype)`` and
+``save()``/``load()`` need no bookkeeping from the user.  Calling a module
+runs its ``forward``.
 
 Nothing here has derivative code: a layer is written with minigrad operations,
-and the engine differentiates it.  Initial weights come from :mod:`minigrad.nn.init`
-(He for ReLU networks, Glorot for tanh and sigmoid), drawn from a seeded
-``numpy.random.Generator`` so that a model is the same on every run.
+and the engine differentiates it.  ``Linear`` starts as PyTorch's does;
+``MLP`` starts with the book's He or Glorot weights (:mod:`minigrad.nn.init`
+has both families), drawn from a seeded ``numpy.random.Generator`` so that a
+model is the same on every run.
 
 >>> import numpy as np, minigrad as mg
 >>> model = mg.nn.MLP([2, 8, 1], seed=0)

@@ -53,18 +53,16 @@ after the second, and tensors of fewer than two dimensions have no fans.
 
 The two families are the same distributions:
 
-=========================================  ==========================================
-the book                                   PyTorch
-=========================================  ==========================================
-``he_normal(shape)``                       ``kaiming_normal_(w, nonlinearity="relu")``
-``he_uniform(shape)``                      ``kaiming_uniform_(w, nonlinearity="relu")``
-``glorot_normal(shape)``                   ``xavier_normal_(w)``
-``glorot_uniform(shape)``                  ``xavier_uniform_(w)``
-``glorot_normal(shape, gain=g)``           ``xavier_normal_(w, gain=g)``
-``normal(shape, std)``                     ``normal_(w, 0, std)``
-``uniform(shape, bound)``                  ``uniform_(w, -bound, bound)``
-``zeros(shape)``                           ``zeros_(w)``
-=========================================  ==========================================
+| the book | PyTorch |
+|---|---|
+| ``he_normal(shape)`` | ``kaiming_normal_(w, nonlinearity="relu")`` |
+| ``he_uniform(shape)`` | ``kaiming_uniform_(w, nonlinearity="relu")`` |
+| ``glorot_normal(shape)`` | ``xavier_normal_(w)`` |
+| ``glorot_uniform(shape)`` | ``xavier_uniform_(w)`` |
+| ``glorot_normal(shape, gain=g)`` | ``xavier_normal_(w, gain=g)`` |
+| ``normal(shape, std)`` | ``normal_(w, 0, std)`` |
+| ``uniform(shape, bound)`` | ``uniform_(w, -bound, bound)`` |
+| ``zeros(shape)`` | ``zeros_(w)`` |
 
 (PyTorch's ``kaiming_*_`` default to ``nonlinearity="leaky_relu"`` with
 ``a=0``, which is the ReLU gain again.)  Given the same generator, each pair

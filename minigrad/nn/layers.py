@@ -1,10 +1,12 @@
 """Layers with weights and the containers that chain them: :class:`Linear`,
 :class:`Sequential` and :class:`MLP`.  Layers made without ``rng=`` draw their
-initial weights from the package generator that ``mg.manual_seed`` restarts.
+initial weights from the package generator that ``mg.manual_seed`` restarts,
+so a script gives the same model on every run.
 
-Initial weights come from :mod:`minigrad.nn.init` (He for ReLU networks,
-Glorot for tanh and sigmoid), drawn from a seeded ``numpy.random.Generator``
-so that a model is the same on every run.
+``Linear`` starts as PyTorch's does (uniform on ``+-1/sqrt(in_features)``);
+``MLP``, the book's network, starts each layer with the initialization of
+chapter 7 that suits its activation (He for ReLU, Glorot for tanh and sigmoid,
+see :mod:`minigrad.nn.init`) and zero biases, drawn from its ``seed``.
 
 >>> import minigrad as mg
 >>> mg.nn.MLP([2, 4, 1], seed=0).num_parameters()

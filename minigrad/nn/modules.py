@@ -381,7 +381,7 @@ class Module:
         >>> import minigrad as mg
         >>> a, b = mg.nn.Linear(2, 1), mg.nn.Linear(2, 1)
         >>> b.load_state_dict(a.state_dict())
-        <All keys matched successfully>
+        ([], [])
         >>> b.load_state_dict({"weight": [[1.0, 2.0]]}, strict=False).missing_keys
         ['bias']
         """

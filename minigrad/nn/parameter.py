@@ -51,10 +51,9 @@ class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpect
 
     __slots__ = ()
 
-    def __repr__(self):
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"        # PyTorch's words
-        return super().__repr__()
+    # Shown as the plain pair (PyTorch shows "<All keys matched successfully>"
+    # when both lists are empty and its named tuple otherwise).
+    __repr__ = tuple.__repr__
 
 
 def default_dtype():
