@@ -235,25 +235,21 @@ def _target(tensor, where, floating=True):
                         f"got {type(tensor).__name__}; for a new array of a given shape use "
                         f"the book's initializers (e.g. init.he_normal(shape))")
     if floating and array.dtype.kind != "f":
-        raise DTypeError(f"nn.init.{where}: the tensor has dtype {array.dtype}; random "
-                         f"initial values need a floating-point tensor (np.float64 or "
-                         f"np.float32)")
+        raise DTypeError(f"nn.init.{where}: random values need a floating-point tensor "
+                         f"(np.float64 or np.float32), got dtype {array.dtype}")
     return array
 
 
 def _write(tensor, values):
     """Write ``values`` into ``tensor`` in place and record the change."""
-    array = tensor.data if isinstance(tensor, Tensor) else tensor
-    array[...] = values
+    (tensor.data if isinstance(tensor, Tensor) else tensor)[...] = values
     if isinstance(tensor, Tensor):
         bump_version(tensor)      # as after an optimizer step: an older graph must not use it
     return tensor
 
 
 def _rng(generator, where):
-    if generator is None:
-        return default_generator
-    return as_generator(generator, where=f"nn.init.{where}")
+    return default_generator if generator is None else as_generator(generator, where=where)
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -276,11 +272,8 @@ def calculate_gain(nonlinearity, param=None):
     if nonlinearity == "relu":
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
-        if param is None:
-            slope = 0.01
-        elif isinstance(param, numbers.Real) and not isinstance(param, bool):
-            slope = param
-        else:
+        slope = 0.01 if param is None else param
+        if not isinstance(slope, numbers.Real) or isinstance(slope, bool):
             raise ValueError(f"calculate_gain: negative_slope {param!r} is not a number")
         return math.sqrt(2.0 / (1 + slope ** 2))
     if nonlinearity == "selu":
@@ -292,9 +285,8 @@ def calculate_gain(nonlinearity, param=None):
 def _calculate_fan_in_and_fan_out(shape, where):
     # PyTorch's rule (unlike the book's fans(), which gives a 1-D weight D both ways).
     if len(shape) < 2:
-        raise ValueError(f"nn.init.{where}: fan in and fan out cannot be computed for a "
-                         f"tensor of shape {shape}, with fewer than 2 dimensions; for a "
-                         f"bias use uniform_, normal_ or zeros_")
+        raise ValueError(f"nn.init.{where}: no fan in and fan out for shape {shape}, with "
+                         f"fewer than 2 dimensions; for a bias use uniform_ or zeros_")
     receptive = math.prod(shape[2:])
     return shape[1] * receptive, shape[0] * receptive
 
@@ -406,7 +398,12 @@ def eye_(tensor):
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
     """Glorot/Xavier uniform in place: ``U(-a, a)`` with ``a = gain * sqrt(6 / (fan_in +
-    fan_out))``; the book's :func:`glorot_uniform`.  Returns ``tensor``."""
+    fan_out))``; the book's :func:`glorot_uniform`.  Returns ``tensor``.
+
+    >>> import minigrad as mg
+    >>> bool(np.abs(xavier_uniform_(mg.nn.Parameter(np.empty((3, 5)))).data).max() <= 1)
+    True
+    """
     shape = _target(tensor, "xavier_uniform_").shape
     fan_in, fan_out = _calculate_fan_in_and_fan_out(shape, "xavier_uniform_")
     bound = math.sqrt(3.0) * gain * math.sqrt(2.0 / (fan_in + fan_out))
@@ -461,7 +458,13 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """He/Kaiming normal in place: ``N(0, std**2)`` with ``std = gain / sqrt(fan)``
     (see :func:`kaiming_uniform_` for ``a``, ``mode`` and ``nonlinearity``); with
-    the defaults, the book's :func:`he_normal`.  Returns ``tensor``."""
+    the defaults, the book's :func:`he_normal`.  Returns ``tensor``.
+
+    >>> import minigrad as mg
+    >>> w = kaiming_normal_(mg.nn.Parameter(np.empty((500, 200))), mode="fan_out")
+    >>> round(float(w.data.var()) * 500, 1)              # 2 / fan_out
+    2.0
+    """
     found = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_")
     if found is None:
         return tensor
