@@ -59,3 +59,10 @@ class SaveError(MinigradError, TypeError):
 
 class LoadError(MinigradError, ValueError):
     """A file ``mg.load`` cannot read as a minigrad save; the message says what it is."""
+
+
+class StateDictError(MinigradError, RuntimeError, KeyError):
+    """A state dict that does not fit the module (missing, unexpected or wrongly shaped
+    entries): a ``RuntimeError`` as in PyTorch, and a ``KeyError`` as before."""
+
+    __str__ = BaseException.__str__      # KeyError would print the message as a quoted repr

@@ -1,14 +1,17 @@
-"""Neural-network building blocks in PyTorch's habit: Module, Parameter, Linear, MLP.
+"""Neural-network building blocks in PyTorch's habit: Module, Parameter, Linear,
+LayerNorm, ... and the book's MLP.
 
-A :class:`Module` holds :class:`Parameter` tensors and other modules as
-attributes; it finds them itself, so ``parameters()``, ``named_parameters()``,
-``zero_grad()``, ``state_dict()`` and ``save()``/``load()`` need no
-bookkeeping from the user.  Calling a module runs its ``forward``.
+A :class:`Module` holds :class:`Parameter` tensors, buffers and other modules
+as attributes; it finds them itself, so ``parameters()``,
+``named_parameters()``, ``zero_grad()``, ``state_dict()``, ``to(dtype)`` and
+``save()``/``load()`` need no bookkeeping from the user.  Calling a module
+runs its ``forward``.
 
 Nothing here has derivative code: a layer is written with minigrad operations,
-and the engine differentiates it.  Initial weights come from :mod:`minigrad.nn.init`
-(He for ReLU networks, Glorot for tanh and sigmoid), drawn from a seeded
-``numpy.random.Generator`` so that a model is the same on every run.
+and the engine differentiates it.  ``Linear`` starts as PyTorch's does;
+``MLP`` starts with the book's He or Glorot weights (:mod:`minigrad.nn.init`
+has both families), drawn from a seeded ``numpy.random.Generator`` so that a
+model is the same on every run.
 
 >>> import numpy as np, minigrad as mg
 >>> model = mg.nn.MLP([2, 8, 1], seed=0)
@@ -32,10 +35,13 @@ from .containers import ModuleDict, ModuleList
 from .dropout import Dropout, Flatten
 from .layers import MLP, Linear, Sequential
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from .modules import Module, Parameter, functional_call
+from .modules import Module
+from .normalization import LayerNorm
+from .parameter import Parameter
+from .utils import functional_call
 
 __all__ = ["Parameter", "Module", "functional_call", "Linear", "Sequential", "MLP",
            "Identity", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ACTIVATIONS",
            "init", "functional", "utils", "Softmax", "LogSoftmax", "ModuleList", "ModuleDict",
            "Dropout", "Flatten", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
-           "BCEWithLogitsLoss"]
+           "BCEWithLogitsLoss", "LayerNorm"]

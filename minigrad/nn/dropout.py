@@ -30,7 +30,7 @@ class Dropout(Module):
     >>> import numpy as np, minigrad as mg
     >>> drop = mg.nn.Dropout(p=0.5, generator=0)
     >>> drop
-    Dropout(p=0.5)
+    Dropout(p=0.5, inplace=False)
     >>> x = mg.tensor(np.ones(6))
     >>> drop(x).data.tolist()
     [2.0, 0.0, 0.0, 0.0, 2.0, 2.0]
@@ -54,7 +54,7 @@ class Dropout(Module):
         return F.dropout(input, self.p, training=self.training, generator=self.generator)
 
     def extra_repr(self):
-        return f"p={self.p}"
+        return f"p={self.p}, inplace=False"           # PyTorch's text
 
 
 class Flatten(Module):

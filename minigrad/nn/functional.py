@@ -23,6 +23,7 @@ import numbers
 import numpy as np
 
 from .. import functional as _F
+from ..errors import ShapeError
 from ..losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -36,7 +37,7 @@ from ..tensor import as_tensor
 
 __all__ = ["relu", "leaky_relu", "tanh", "sigmoid", "softmax", "log_softmax", "mse_loss",
            "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "linear", "dropout"]
+           "binary_cross_entropy_with_logits", "linear", "dropout", "layer_norm"]
 
 
 def _no_inplace(inplace, where):
@@ -150,3 +151,44 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):
         return x * np.zeros(x.shape, dtype=x.dtype)
     keep = rng.random(x.shape) >= p
     return x * (keep / (1.0 - p)).astype(x.dtype)
+
+
+def normalized_shape_tuple(normalized_shape, where="layer_norm"):
+    """``normalized_shape`` as a tuple of ints (an int ``n`` means ``(n,)``)."""
+    if isinstance(normalized_shape, numbers.Integral):
+        normalized_shape = (normalized_shape,)
+    shape = tuple(int(s) for s in normalized_shape)
+    if not shape or min(shape) < 1:
+        raise ValueError(f"{where}: normalized_shape must name at least one trailing "
+                         f"dimension, all positive, got {normalized_shape!r}")
+    return shape
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalize over the trailing dimensions ``normalized_shape``: subtract their
+    mean and divide by ``sqrt(variance + eps)``, with the biased variance (divided
+    by the number of elements, as PyTorch's layer norm does); then multiply by
+    ``weight`` and add ``bias`` (each of shape ``normalized_shape``) when given.
+
+    Written with minigrad operations (mean, subtraction, sqrt), so the engine
+    differentiates it.
+
+    >>> import minigrad as mg
+    >>> layer_norm(mg.tensor([[1.0, 2.0, 3.0]]), 3).data.round(4).tolist()
+    [[-1.2247, 0.0, 1.2247]]
+    """
+    x = as_tensor(input)
+    shape = normalized_shape_tuple(normalized_shape)
+    k = len(shape)
+    if x.ndim < k or x.shape[x.ndim - k:] != shape:
+        raise ShapeError(f"layer_norm: normalized_shape {shape} must be the last dimensions "
+                         f"of the input, but the input has shape {x.shape}; e.g. for a "
+                         f"batch of shape (N, {', '.join(map(str, shape))}) pass "
+                         f"normalized_shape={shape}")
+    axes = tuple(range(x.ndim - k, x.ndim))
+    centred = x - _F.mean(x, axis=axes, keepdims=True)
+    variance = _F.mean(centred * centred, axis=axes, keepdims=True)
+    y = centred / _F.sqrt(variance + eps)
+    if weight is not None:
+        y = y * weight
+    return y if bias is None else y + bias

@@ -1,10 +1,12 @@
 """Layers with weights and the containers that chain them: :class:`Linear`,
 :class:`Sequential` and :class:`MLP`.  Layers made without ``rng=`` draw their
-initial weights from the package generator that ``mg.manual_seed`` restarts.
+initial weights from the package generator that ``mg.manual_seed`` restarts,
+so a script gives the same model on every run.
 
-Initial weights come from :mod:`minigrad.nn.init` (He for ReLU networks,
-Glorot for tanh and sigmoid), drawn from a seeded ``numpy.random.Generator``
-so that a model is the same on every run.
+``Linear`` starts as PyTorch's does (uniform on ``+-1/sqrt(in_features)``);
+``MLP``, the book's network, starts each layer with the initialization of
+chapter 7 that suits its activation (He for ReLU, Glorot for tanh and sigmoid,
+see :mod:`minigrad.nn.init`) and zero biases, drawn from its ``seed``.
 
 >>> import minigrad as mg
 >>> mg.nn.MLP([2, 4, 1], seed=0).num_parameters()
@@ -13,48 +15,82 @@ so that a model is the same on every run.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ..creation import get_default_dtype
 from ..errors import ShapeError
 from ..random import as_generator, default_generator
 from ..tensor import as_tensor
 from . import init as _init
 from .activation import ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
-from .modules import Module, Parameter
+from .modules import Module
+from .parameter import Parameter, default_dtype, requested_dtype
 
 __all__ = ["Linear", "Sequential", "MLP"]
 
-class Linear(Module):
-    """A fully connected layer ``y = x W^T + b`` with ``W`` of shape ``(out, in)``.
 
-    ``init`` names the initialization of ``W`` (``"he"`` for ReLU networks,
-    ``"glorot"`` for tanh/sigmoid, see :mod:`minigrad.nn.init`) or is a function
-    ``f(shape, rng) -> array``; the bias starts at zero, as in the book.
-    ``rng`` is a ``numpy.random.Generator`` or an int seed.
+class Linear(Module):
+    """A fully connected layer ``y = x W^T + b`` with ``W`` of shape ``(out, in)``
+    (PyTorch's ``nn.Linear``, with its arguments).
+
+    By default the weights and the bias start as PyTorch's do, uniform on
+    ``[-1/sqrt(in_features), 1/sqrt(in_features)]`` (``kaiming_uniform_`` with
+    ``a=sqrt(5)``), drawn from the package generator that ``mg.manual_seed``
+    restarts, or from ``rng`` (a ``numpy.random.Generator`` or an int seed).
+    ``init`` chooses the book's initialization instead: ``"he"`` for ReLU
+    networks, ``"glorot"`` for tanh/sigmoid (see :mod:`minigrad.nn.init`), or a
+    function ``f(shape, rng) -> array``; the bias then starts at zero, as in
+    the book.  ``dtype`` is the package's default dtype unless given; minigrad
+    has only the CPU, so ``device`` may only be None or ``"cpu"``.
 
     >>> import numpy as np, minigrad as mg
     >>> layer = mg.nn.Linear(3, 2, rng=0)
+    >>> layer
+    Linear(in_features=3, out_features=2, bias=True)
     >>> x = np.ones((4, 3))
     >>> y = layer(x)
     >>> y.shape
     (4, 2)
     >>> np.allclose(y.data, x @ layer.weight.data.T + layer.bias.data)
     True
+    >>> bool(np.abs(layer.weight.data).max() <= 1 / np.sqrt(3))
+    True
+    >>> mg.nn.Linear(3, 2, init="he").bias
+    Parameter([0., 0.], name='bias')
     """
 
-    def __init__(self, in_features, out_features, bias=True, init="he", rng=None,
-                 dtype=None):
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None, *,
+                 init=None, rng=None):
         super().__init__()
-        dtype = get_default_dtype() if dtype is None else dtype   # mg.set_default_dtype
+        requested_dtype((), {"device": device}, where="Linear")      # only the CPU
         self.in_features = int(in_features)
         self.out_features = int(out_features)
-        self.init = init if isinstance(init, str) else getattr(init, "__name__", "custom")
+        dtype = default_dtype() if dtype is None else dtype
+        self.init = init if init is None or isinstance(init, str) else getattr(
+            init, "__name__", "custom")
         rng = default_generator if rng is None else as_generator(rng, where="Linear")
-        weight = _init.get(init)((self.out_features, self.in_features), rng)
-        self.weight = Parameter(weight, name="weight", dtype=dtype)
+        shape = (self.out_features, self.in_features)
+        self.weight = Parameter(np.zeros(shape), name="weight", dtype=dtype)
         self.bias = Parameter(np.zeros(self.out_features), name="bias",
                               dtype=dtype) if bias else None
+        if init is None:
+            self.reset_parameters(rng)
+        else:
+            weight = np.asarray(_init.get(init)(shape, rng))
+            if weight.shape != shape:
+                raise ShapeError(f"Linear: the initialization {self.init!r} returned an array "
+                                 f"of shape {weight.shape} for a weight of shape {shape}")
+            self.weight.data[...] = weight          # and the bias stays zero, as in the book
+
+    def reset_parameters(self, generator=None):
+        """Draw the weights and the bias again as PyTorch's ``nn.Linear`` does: weight
+        by ``kaiming_uniform_(a=sqrt(5))`` and bias uniform on ``[-1/sqrt(fan_in),
+        1/sqrt(fan_in)]``, both from ``generator`` (the package generator by default)."""
+        _init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
+            _init.uniform_(self.bias, -bound, bound, generator=generator)
 
     def forward(self, x):
         x = as_tensor(x)
@@ -69,8 +105,10 @@ class Linear(Module):
         return y if self.bias is None else y + self.bias
 
     def extra_repr(self):
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}, init={self.init!r}")
+        # PyTorch's text, plus the book's initialization when one was chosen.
+        text = (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")
+        return text if self.init is None else f"{text}, init={self.init!r}"
 
 
 class Sequential(Module):

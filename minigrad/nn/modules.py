@@ -1,21 +1,11 @@
-"""The base of every layer: :class:`Parameter` and :class:`Module`, and
-:func:`functional_call`, which turns a module into a function of its parameters.
+"""The base of every layer and model, :class:`Module` (PyTorch's ``nn.Module``).
 
-A :class:`Module` holds :class:`Parameter` tensors and other modules as
-attributes; it finds them itself, so ``parameters()``, ``named_parameters()``,
-``zero_grad()``, ``state_dict()`` and ``save()``/``load()`` need no
-bookkeeping from the user.  Calling a module runs its ``forward`` inside an
-``mg.scope`` named after it, so a drawn graph can fold each layer into one node.
-
->>> import minigrad as mg
->>> class Scale(mg.nn.Module):
-...     def __init__(self):
-...         super().__init__()
-...         self.a = mg.nn.Parameter(3.0, name="a")
-...     def forward(self, x):
-...         return self.a * x
->>> Scale()(mg.tensor(2.0))
-tensor(6., op=mul)
+A :class:`Module` holds :class:`~minigrad.nn.Parameter` tensors, buffers and
+other modules as attributes and finds them itself, so ``parameters()``,
+``zero_grad()``, ``state_dict()``, ``to(dtype)`` and ``save()``/``load()``
+need no bookkeeping from the user.  Calling a module runs its ``forward``
+inside an ``mg.scope`` named after it, so a drawn graph can fold each layer
+into one node.
 """
 
 from __future__ import annotations
@@ -24,36 +14,13 @@ import os
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import StateDictError
 from ..graph.scope import scope
-from ..tensor import Tensor, as_tensor, bump_version
+from ..tensor import Tensor, bump_version
 from .checkpoint import checkpoint_path, read_npz, write_npz
+from .parameter import IncompatibleKeys, Parameter, requested_dtype
 
-__all__ = ["Parameter", "Module", "functional_call"]
-
-
-class Parameter(Tensor):
-    """A tensor that is a trainable parameter of a module: a leaf that requires grad.
-
-    >>> import minigrad as mg
-    >>> w = mg.nn.Parameter([1.0, 2.0], name="w")
-    >>> w.requires_grad, w.is_leaf
-    (True, True)
-    >>> w
-    Parameter([1., 2.], name='w')
-    """
-
-    __slots__ = ()
-
-    def __init__(self, data, name=None, dtype=None):
-        super().__init__(data, requires_grad=True, name=name, dtype=dtype)
-
-    def __repr__(self):
-        body = np.array2string(self.data, separator=", ", precision=4, threshold=20,
-                               prefix="Parameter(")
-        dtype = f", dtype={self.dtype}" if self.dtype != np.float64 else ""
-        name = f", name={self.name!r}" if self.name else ""
-        return f"Parameter({body}{dtype}{name})"
+__all__ = ["Module"]
 
 
 # ----------------------------------------------------------------- Module
@@ -61,17 +28,7 @@ class Module:
     """Base class of layers and models.
 
     Subclasses call ``super().__init__()`` first, assign parameters and
-    submodules as attributes, and define ``forward``::
-
-        class Affine(mg.nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.a = mg.nn.Parameter(1.0, name="a")
-                self.b = mg.nn.Parameter(0.0, name="b")
-
-            def forward(self, x):
-                return self.a * x + self.b
-
+    submodules as attributes, and define ``forward``.
     ``training`` is True after ``train()`` (the default) and False after
     ``eval()``; layers whose behaviour differs between fitting and
     prediction read it.
@@ -93,6 +50,8 @@ class Module:
 
     def __init__(self):
         object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_buffers", {})
+        object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "_modules", {})
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_scope_name", None)
@@ -105,15 +64,18 @@ class Module:
                 f"cannot assign '{name}' before Module.__init__() has run: call "
                 f"super().__init__() first in {type(self).__name__}.__init__")
         modules = self.__dict__["_modules"]
+        buffers = self.__dict__["_buffers"]
         # As in PyTorch: a Parameter or Module (re)registers, keeping its place
         # in the order; None empties a registered slot; anything else over a
         # registered name is refused, since it would silently drop the
         # parameter from parameters(), the optimizer and state_dict().
         if isinstance(value, Parameter):
             modules.pop(name, None)
+            buffers.pop(name, None)
             params[name] = value
         elif isinstance(value, Module):
             params.pop(name, None)
+            buffers.pop(name, None)
             modules[name] = value
             if value._scope_name is None:
                 object.__setattr__(value, "_scope_name", f"{type(value).__name__} {name}")
@@ -133,11 +95,19 @@ class Module:
                     f"(minigrad.nn.Module or None expected); del it first to make "
                     f"it a plain attribute.")
             modules[name] = None
+        elif name in buffers:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(
+                    f"cannot assign '{_type_name(value)}' as buffer '{name}' "
+                    f"(minigrad.Tensor or None expected); wrap it: mg.tensor(value).")
+            buffers[name] = value
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
         self._parameters.pop(name, None)
         self._modules.pop(name, None)
+        self._buffers.pop(name, None)
+        self._non_persistent_buffers.discard(name)
         object.__delattr__(self, name)
 
     def register_parameter(self, name, param):
@@ -147,6 +117,7 @@ class Module:
             raise TypeError(f"cannot register '{_type_name(param)}' as parameter '{name}' "
                             f"(minigrad.nn.Parameter or None expected)")
         self._modules.pop(name, None)
+        self._buffers.pop(name, None)
         self._parameters[name] = param
         object.__setattr__(self, name, param)
 
@@ -154,42 +125,136 @@ class Module:
         """Add a submodule under ``name`` (what ``self.name = module`` does)."""
         setattr(self, str(name), module)
 
+    def register_module(self, name, module):
+        """Another name for :meth:`add_module` (PyTorch has both)."""
+        self.add_module(name, module)
+
+    def register_buffer(self, name, tensor, persistent=True):
+        """Add a tensor the module keeps but does not learn (a running statistic, a mask).
+
+        A buffer is an attribute like a parameter: ``self.name`` reads it and
+        assigning a tensor replaces it.  It is not in ``parameters()`` (the
+        optimizer does not move it), but it is in ``state_dict()`` unless
+        ``persistent=False``, and ``to(dtype)`` casts it when it is floating-point.
+
+        >>> import minigrad as mg
+        >>> m = mg.nn.Module()
+        >>> m.register_buffer("steps", mg.tensor(0.0))
+        >>> list(m.state_dict()), m.parameters()
+        (['steps'], [])
+        """
+        if not isinstance(name, str) or not name or "." in name:
+            raise KeyError(f"register_buffer: the name must be a non-empty string without "
+                           f"'.', got {name!r}")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot assign '{_type_name(tensor)}' as buffer '{name}' "
+                            f"(minigrad.Tensor or None expected); wrap it: mg.tensor(value)")
+        if name in self._parameters or name in self._modules:
+            raise KeyError(f"register_buffer: '{name}' is already a parameter or submodule "
+                           f"of {type(self).__name__}")
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers.discard(name)
+        else:
+            self._non_persistent_buffers.add(name)
+        object.__setattr__(self, name, tensor)
+
     # ------------------------------------------------------- traversal
+    # The order and the deduplication are PyTorch's: a module before its
+    # submodules, in the order they were assigned; a module or a parameter
+    # reachable by two paths is listed once, under its first name.
+    def named_children(self):
+        """``(name, module)`` for each direct submodule, in the order they were assigned."""
+        seen = set()
+        for name, module in self._modules.items():
+            if module is not None and id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
+
     def children(self):
         """The direct submodules, in the order they were assigned."""
-        return (m for m in self._modules.values() if m is not None)
+        return (module for _, module in self.named_children())
 
-    def named_modules(self, prefix=""):
-        """``(dotted name, module)`` for this module and every submodule below it."""
-        seen = set()
-        stack = [(prefix, self)]
-        while stack:
-            name, module = stack.pop()
-            if id(module) in seen:
-                continue
-            seen.add(id(module))
-            yield name, module
-            children = [(f"{name}.{k}" if name else k, m) for k, m in module._modules.items()
-                        if m is not None]
-            stack.extend(reversed(children))
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """``(dotted name, module)`` for this module (named ``prefix``, ``""`` by
+        default) and every module below it, depth first; a module shared by two
+        parents comes once unless ``remove_duplicate=False``.
+
+        >>> import minigrad as mg
+        >>> net = mg.nn.Sequential(mg.nn.Linear(2, 2), mg.nn.ReLU())
+        >>> [(name, type(m).__name__) for name, m in net.named_modules()]
+        [('', 'Sequential'), ('0', 'Linear'), ('1', 'ReLU')]
+        """
+        if memo is None:
+            memo = set()
+        if self in memo:
+            return
+        if remove_duplicate:
+            memo.add(self)
+        yield prefix, self
+        for name, module in self._modules.items():
+            if module is not None:
+                yield from module.named_modules(memo, f"{prefix}.{name}" if prefix else name,
+                                                remove_duplicate)
 
     def modules(self):
-        return (m for _, m in self.named_modules())
+        """This module and every module below it (see :meth:`named_modules`)."""
+        return (module for _, module in self.named_modules())
 
-    def named_parameters(self, prefix=""):
-        """``(dotted name, parameter)`` pairs, e.g. ``('0.weight', W)``; a shared
-        parameter is listed once, under its first name."""
+    def _named_members(self, members, prefix, recurse, remove_duplicate):
+        modules = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+                   if recurse else [(prefix, self)])
         seen = set()
-        for mod_name, module in self.named_modules(prefix):
-            for k, p in module._parameters.items():
-                if p is None or id(p) in seen:
+        for module_name, module in modules:
+            for name, value in members(module).items():
+                if value is None or id(value) in seen:
                     continue
-                seen.add(id(p))
-                yield (f"{mod_name}.{k}" if mod_name else k), p
+                if remove_duplicate:
+                    seen.add(id(value))
+                yield (f"{module_name}.{name}" if module_name else name), value
 
-    def parameters(self):
-        """A list of the parameters (what an optimizer takes)."""
-        return [p for _, p in self.named_parameters()]
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        """``(dotted name, parameter)`` pairs, e.g. ``('0.weight', W)``: this module's
+        own parameters first, then each submodule's (only its own with
+        ``recurse=False``); a shared parameter is listed once, under its first name.
+
+        >>> import minigrad as mg
+        >>> layer = mg.nn.Linear(2, 2)
+        >>> [name for name, _ in mg.nn.Sequential(layer, mg.nn.ReLU(), layer).named_parameters()]
+        ['0.weight', '0.bias']
+        """
+        return self._named_members(lambda m: m._parameters, prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse=True):
+        """A list of the parameters (what an optimizer takes), in the order of
+        :meth:`named_parameters`."""
+        return [p for _, p in self.named_parameters(recurse=recurse)]
+
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        """``(dotted name, buffer)`` pairs, as :meth:`named_parameters` lists parameters."""
+        return self._named_members(lambda m: m._buffers, prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse=True):
+        """A list of the buffers (see :meth:`register_buffer`)."""
+        return [b for _, b in self.named_buffers(recurse=recurse)]
+
+    def apply(self, fn):
+        """Call ``fn(module)`` on every submodule (children first) and then on this
+        one; returns self.  The way to re-initialize a model:
+
+        >>> import minigrad as mg
+        >>> def init_weights(m):
+        ...     if isinstance(m, mg.nn.Linear):
+        ...         mg.nn.init.xavier_uniform_(m.weight)
+        ...         mg.nn.init.zeros_(m.bias)
+        >>> net = mg.nn.Sequential(mg.nn.Linear(2, 3), mg.nn.ReLU()).apply(init_weights)
+        >>> net[0].bias
+        Parameter([0., 0., 0.], name='0.bias')
+        """
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
 
     def num_parameters(self):
         """How many numbers the model has to learn.
@@ -201,61 +266,152 @@ class Module:
         return int(sum(p.numel() for p in self.parameters()))
 
     # ------------------------------------------------------ gradients
-    def zero_grad(self):
-        """Forget the gradients of every parameter (set ``.grad`` to None)."""
+    def zero_grad(self, set_to_none=True):
+        """Forget the gradients of every parameter: ``.grad`` becomes None, or an
+        array of zeros with ``set_to_none=False`` (None stays None)."""
         for p in self.parameters():
-            p.grad = None
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad = np.zeros_like(p.grad)
+
+    def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` on every parameter (False freezes them); returns self.
+
+        >>> import minigrad as mg
+        >>> net = mg.nn.Linear(2, 1).requires_grad_(False)
+        >>> [p.requires_grad for p in net.parameters()]
+        [False, False]
+        """
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
 
     # ------------------------------------------------------------ modes
     def train(self, mode=True):
         """Set ``training`` on this module and all submodules; returns self."""
-        for m in self.modules():
-            object.__setattr__(m, "training", bool(mode))
+        if not isinstance(mode, (bool, np.bool_)):
+            raise ValueError(f"train(mode): the training mode is expected to be a boolean, "
+                             f"got {mode!r}")
+        object.__setattr__(self, "training", bool(mode))
+        for module in self.children():
+            module.train(mode)
         return self
 
     def eval(self):
         """Same as ``train(False)``."""
         return self.train(False)
 
+    # ---------------------------------------------------------- dtypes
+    def to(self, *args, **kwargs):
+        """Cast every floating-point parameter and buffer to a dtype, in place; returns self.
+
+        Takes PyTorch's forms ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
+        ``to(tensor)`` (its dtype) and the keywords ``device=``, ``dtype=``,
+        ``non_blocking=``.  The parameters stay the same objects, so an optimizer
+        made before keeps working; gradients are cast too.  minigrad runs on the
+        CPU only: ``"cpu"`` is accepted and changes nothing, another device is an
+        error.
+
+        >>> import numpy as np, minigrad as mg
+        >>> net = mg.nn.Linear(2, 1)
+        >>> w = net.weight
+        >>> net.to(np.float32).weight is w, w.dtype, w.requires_grad
+        (True, dtype('float32'), True)
+        >>> net.double().weight.dtype, net.to("cpu") is net
+        (dtype('float64'), True)
+        """
+        dtype = requested_dtype(args, kwargs)
+        if dtype is not None:
+            for module in self.modules():
+                for t in [*module._parameters.values(), *module._buffers.values()]:
+                    if t is not None and t.dtype.kind == "f" and t.dtype != dtype:
+                        t.data = t.data.astype(dtype)     # bumps the version
+                        if t.grad is not None:
+                            t.grad = t.grad.astype(dtype)
+        return self
+
+    def double(self):
+        """Cast floating-point parameters and buffers to float64 (``to(np.float64)``)."""
+        return self.to(np.float64)
+
+    def float(self):
+        """Cast floating-point parameters and buffers to float32 (``to(np.float32)``)."""
+        return self.to(np.float32)
+
+    def cpu(self):
+        """Returns self: minigrad's tensors are always on the CPU."""
+        return self
+
     # ------------------------------------------------------------ state
-    def state_dict(self):
-        """A dict from dotted parameter names to copies of their arrays.
+    def state_dict(self, *, destination=None, prefix="", keep_vars=False):
+        """A dict from dotted names to copies of the parameters' and persistent
+        buffers' arrays (the tensors themselves with ``keep_vars=True``), with
+        PyTorch's keys and order.  As in PyTorch, a parameter reachable by two
+        paths appears under both names.
 
         >>> import minigrad as mg
-        >>> sorted(mg.nn.Linear(3, 2).state_dict())
-        ['bias', 'weight']
+        >>> list(mg.nn.Sequential(mg.nn.Linear(3, 2), mg.nn.Tanh()).state_dict())
+        ['0.weight', '0.bias']
         """
-        return {name: p.data.copy() for name, p in self.named_parameters()}
+        if destination is None:
+            destination = {}
+        for name, p in self._parameters.items():
+            if p is not None:
+                destination[prefix + name] = p if keep_vars else p.data.copy()
+        for name, b in self._buffers.items():
+            if b is not None and name not in self._non_persistent_buffers:
+                destination[prefix + name] = b if keep_vars else b.data.copy()
+        for name, module in self._modules.items():
+            if module is not None:
+                module.state_dict(destination=destination, prefix=f"{prefix}{name}.",
+                                  keep_vars=keep_vars)
+        return destination
 
-    def load_state_dict(self, state, strict=True):
-        """Copy arrays into the parameters, in place (optimizers keep working).
+    def load_state_dict(self, state_dict, strict=True):
+        """Copy arrays (or tensors) into the parameters and buffers, in place, so an
+        optimizer keeps working; returns ``(missing_keys, unexpected_keys)``, a
+        named tuple as in PyTorch.
 
-        With ``strict=True`` the names must match exactly; otherwise names that
-        are missing on either side are skipped.  Returns ``(missing, unexpected)``.
+        With ``strict=True`` the names must match exactly; otherwise the names
+        found on both sides are loaded.  A shape that differs is always an
+        error, and nothing is written unless everything fits.  Errors are
+        :class:`~minigrad.errors.StateDictError`, a ``RuntimeError`` as PyTorch raises.
+
+        >>> import minigrad as mg
+        >>> a, b = mg.nn.Linear(2, 1), mg.nn.Linear(2, 1)
+        >>> b.load_state_dict(a.state_dict())
+        <All keys matched successfully>
+        >>> b.load_state_dict({"weight": [[1.0, 2.0]]}, strict=False).missing_keys
+        ['bias']
         """
-        own = dict(self.named_parameters())
-        missing = [k for k in own if k not in state]
-        unexpected = [k for k in state if k not in own]
-        if strict and (missing or unexpected):
-            raise KeyError(
-                f"load_state_dict into {type(self).__name__}: "
-                + (f"missing {missing}" if missing else "")
-                + ("; " if missing and unexpected else "")
-                + (f"unexpected {unexpected}" if unexpected else "")
-                + f". The model has {list(own)}. Was the state saved from a model of "
-                f"the same architecture? Pass strict=False to load the matching names only.")
-        for name, p in own.items():
-            if name not in state:
+        own = self.state_dict(keep_vars=True)
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        problems, values = [], []
+        if strict and missing:
+            problems.append(f"missing key(s) in state_dict: {missing}")
+        if strict and unexpected:
+            problems.append(f"unexpected key(s) in state_dict: {unexpected}")
+        for name, t in own.items():
+            if name not in state_dict:
                 continue
-            value = np.asarray(state[name])
-            if value.shape != p.shape:
-                raise ShapeError(
-                    f"load_state_dict into {type(self).__name__}: '{name}' has shape "
-                    f"{p.shape} in the model but {value.shape} in the state; the layer "
-                    f"sizes differ from the saved model's.")
-            p.data[...] = value
-            bump_version(p)        # a graph built before the load must not use it
-        return missing, unexpected
+            value = np.asarray(state_dict[name])
+            if value.shape != t.shape:
+                problems.append(f"size mismatch for {name}: copying a value of shape "
+                                f"{value.shape} from the state, the shape in the current "
+                                f"model is {t.shape}")
+            values.append((t, value))
+        if problems:
+            raise StateDictError(
+                f"Error(s) in loading state_dict for {type(self).__name__} (nothing was "
+                f"loaded):\n\t" + "\n\t".join(problems) + f"\nThe model has {list(own)}. "
+                f"Was the state saved from a model of the same architecture? "
+                + ("Pass strict=False to load the matching names only." if strict else ""))
+        for t, value in values:
+            t.data[...] = value
+            bump_version(t)        # a graph built before the load must not use it
+        return IncompatibleKeys(missing, unexpected)
 
     def save(self, path):
         """Write the parameters to a NumPy ``.npz`` archive; returns the path written.
@@ -311,57 +467,18 @@ class Module:
         return ""
 
     def __repr__(self):
-        children = []
-        for name, m in self._modules.items():
-            text = repr(m).replace("\n", "\n  ")
-            children.append(f"({name}): {text}")
-        head = f"{type(self).__name__}({self.extra_repr()}"
-        if not children:
+        # PyTorch's layout: the extra_repr on the head line when it is all there
+        # is, otherwise each line of it and each child on a line of its own.
+        extra = self.extra_repr()
+        lines = extra.split("\n") if extra else []
+        for name, module in self._modules.items():
+            lines.append(f"({name}): " + repr(module).replace("\n", "\n  "))
+        head = f"{type(self).__name__}("
+        if len(lines) == 1 and not self._modules:
+            return head + lines[0] + ")"
+        if not lines:
             return head + ")"
-        return head + "\n  " + "\n  ".join(children) + "\n)"
-
-
-def functional_call(module, params, *args, **kwargs):
-    """Call ``module`` with its parameters replaced by ``params``, as a function of them.
-
-    ``params`` is a dict from dotted names to tensors or arrays, or a sequence
-    in the order of ``module.parameters()``.  The module is restored
-    afterwards.  This turns a model into a function of its parameters, the
-    form ``mg.gradcheck``, ``mg.grad`` and ``mg.hessian`` take.
-
-    >>> import numpy as np, minigrad as mg
-    >>> net = mg.nn.MLP([2, 3, 1], activation="tanh", seed=0)
-    >>> x = np.ones((4, 2))
-    >>> mg.gradcheck(lambda *ps: mg.nn.functional_call(net, ps, x), tuple(net.parameters()))
-    True
-    """
-    owners = []                        # (module, attribute, dotted name)
-    for mod_name, m in module.named_modules():
-        for k, p in m._parameters.items():
-            if p is not None:
-                owners.append((m, k, f"{mod_name}.{k}" if mod_name else k))
-    if isinstance(params, dict):
-        unknown = set(params) - {name for _, _, name in owners}
-        if unknown:
-            raise KeyError(f"functional_call: {sorted(unknown)} are not parameters of "
-                           f"{type(module).__name__}; it has {[n for _, _, n in owners]}")
-        replace = [(m, k, params[name]) for m, k, name in owners if name in params]
-    else:
-        params = list(params)
-        names = [n for n, _ in module.named_parameters()]
-        if len(params) != len(names):
-            raise ValueError(f"functional_call: {len(params)} values for the {len(names)} "
-                             f"parameters {names} of {type(module).__name__}")
-        by_name = dict(zip(names, params))
-        replace = [(m, k, by_name[name]) for m, k, name in owners if name in by_name]
-    saved = [(m, k, m.__dict__[k]) for m, k, _ in replace]
-    try:
-        for m, k, value in replace:
-            object.__setattr__(m, k, as_tensor(value))
-        return module(*args, **kwargs)
-    finally:
-        for m, k, value in saved:
-            object.__setattr__(m, k, value)
+        return head + "\n  " + "\n  ".join(lines) + "\n)"
 
 
 def _type_name(value):

@@ -1,5 +1,7 @@
-"""PyTorch's ``nn.utils`` gradient clipping: :func:`clip_grad_norm_` and
-:func:`clip_grad_value_`, called between ``backward()`` and ``step()``.
+"""PyTorch's ``nn.utils``: gradient clipping, :func:`clip_grad_norm_` and
+:func:`clip_grad_value_`, called between ``backward()`` and ``step()``; and
+:func:`functional_call` (PyTorch's ``torch.func.functional_call``), which turns
+a module into a function of its parameters.
 
 They rescale or clip each parameter's ``.grad`` array in place (the trailing
 underscore says so, as in PyTorch); no graph holds those arrays, so nothing
@@ -20,9 +22,9 @@ import math
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, as_tensor
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "functional_call"]
 
 
 def _grads(parameters):
@@ -82,3 +84,46 @@ def clip_grad_value_(parameters, clip_value):
     clip_value = float(clip_value)
     for g in _grads(parameters):
         np.clip(g, -clip_value, clip_value, out=g)
+
+
+def functional_call(module, params, *args, **kwargs):
+    """Call ``module`` with its parameters replaced by ``params``, as a function of them.
+
+    ``params`` is a dict from dotted names to tensors or arrays, or a sequence
+    in the order of ``module.parameters()``.  The module is restored
+    afterwards.  This turns a model into a function of its parameters, the
+    form ``mg.gradcheck``, ``mg.grad`` and ``mg.hessian`` take.
+
+    >>> import numpy as np, minigrad as mg
+    >>> net = mg.nn.MLP([2, 3, 1], activation="tanh", seed=0)
+    >>> x = np.ones((4, 2))
+    >>> mg.gradcheck(lambda *ps: mg.nn.functional_call(net, ps, x), tuple(net.parameters()))
+    True
+    """
+    owners = []                        # (module, attribute, dotted name)
+    for mod_name, m in module.named_modules():
+        for k, p in m._parameters.items():
+            if p is not None:
+                owners.append((m, k, f"{mod_name}.{k}" if mod_name else k))
+    if isinstance(params, dict):
+        unknown = set(params) - {name for _, _, name in owners}
+        if unknown:
+            raise KeyError(f"functional_call: {sorted(unknown)} are not parameters of "
+                           f"{type(module).__name__}; it has {[n for _, _, n in owners]}")
+        replace = [(m, k, params[name]) for m, k, name in owners if name in params]
+    else:
+        params = list(params)
+        names = [n for n, _ in module.named_parameters()]
+        if len(params) != len(names):
+            raise ValueError(f"functional_call: {len(params)} values for the {len(names)} "
+                             f"parameters {names} of {type(module).__name__}")
+        by_name = dict(zip(names, params))
+        replace = [(m, k, by_name[name]) for m, k, name in owners if name in by_name]
+    saved = [(m, k, m.__dict__[k]) for m, k, _ in replace]
+    try:
+        for m, k, value in replace:
+            object.__setattr__(m, k, as_tensor(value))
+        return module(*args, **kwargs)
+    finally:
+        for m, k, value in saved:
+            object.__setattr__(m, k, value)

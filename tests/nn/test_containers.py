@@ -83,7 +83,7 @@ def test_dropout_module_respects_train_and_eval():
     assert not drop.training and drop(x) is x
     model.train()
     assert drop.training and (drop(x).data == 0).any()
-    assert repr(drop) == "Dropout(p=0.25)"
+    assert repr(drop) == "Dropout(p=0.25, inplace=False)"
     with pytest.raises(ValueError, match="between 0 and 1"):
         mg.nn.Dropout(1.5)
 

@@ -96,3 +96,50 @@ def test_smooth_mlp_second_derivatives_pass_gradgradcheck():
     x = np.random.default_rng(0).normal(size=(4, 2))
     assert mg.gradgradcheck(lambda *ps: nn.functional_call(net, ps, x).sum(),
                             tuple(net.parameters()))
+
+
+def test_linear_starts_as_torchs_by_default_from_the_package_generator():
+    # PyTorch's nn.Linear: weight and bias uniform on +-1/sqrt(in_features).
+    layer = nn.Linear(16, 300)
+    assert layer.init is None and layer.weight.dtype == np.float64
+    for p in (layer.weight, layer.bias):
+        assert np.abs(p.data).max() <= 0.25 and np.abs(p.data).max() > 0.24
+    assert abs(layer.weight.data.var() / (0.25 ** 2 / 3) - 1) < 0.05     # uniform's variance
+    mg.manual_seed(4)
+    a = nn.Linear(3, 2)
+    mg.manual_seed(4)
+    b = nn.Linear(3, 2)
+    for p, q in zip(a.parameters(), b.parameters()):
+        np.testing.assert_array_equal(p.data, q.data)
+    # rng= draws the same as the package generator restarted from that seed
+    mg.manual_seed(9)
+    np.testing.assert_array_equal(nn.Linear(3, 2, rng=9).weight.data, nn.Linear(3, 2).weight.data)
+    assert repr(a) == "Linear(in_features=3, out_features=2, bias=True)"
+    assert nn.Linear(3, 2, dtype=np.float32).bias.dtype == np.float32
+
+
+def test_linear_dtype_follows_the_package_default(monkeypatch):
+    # mg.get_default_dtype (PyTorch's), where the package has it.
+    from minigrad import creation
+    monkeypatch.setattr(creation, "get_default_dtype", lambda: np.float32, raising=False)
+    assert nn.Linear(2, 2).weight.dtype == np.float32
+    assert nn.LayerNorm(2).weight.dtype == np.float32
+    assert nn.Linear(2, 2, dtype=np.float64).weight.dtype == np.float64
+
+
+def test_book_initializations_stay_available_and_mlp_keeps_them():
+    he = nn.Linear(200, 100, init="he", rng=0)
+    np.testing.assert_array_equal(he.bias.data, np.zeros(100))           # the book's zeros
+    np.testing.assert_array_equal(he.weight.data, nn.init.he_normal((100, 200), rng=0))
+    assert repr(he).endswith("init='he')")
+    glorot = nn.Linear(3, 2, init="glorot", rng=1)
+    np.testing.assert_array_equal(glorot.weight.data, nn.init.glorot_normal((2, 3), rng=1))
+    # MLP: He for ReLU, Glorot for tanh, zero biases, drawn from its seed in order
+    for activation, book in [("relu", nn.init.he_normal), ("tanh", nn.init.glorot_normal)]:
+        net = nn.MLP([2, 3, 1], activation=activation, seed=5)
+        rng = np.random.default_rng(5)
+        np.testing.assert_array_equal(net[0].weight.data, book((3, 2), rng))
+        np.testing.assert_array_equal(net[2].weight.data, book((1, 3), rng))
+        assert not net[0].bias.data.any() and not net[2].bias.data.any()
+    with pytest.raises(mg.ShapeError, match="returned an array of shape \\(\\)"):
+        nn.Linear(2, 2, init=lambda shape, rng: 0.5)
