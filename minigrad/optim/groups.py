@@ -91,11 +91,11 @@ def check_params(params, owner, seen=None):
             raise TypeError(
                 f"{owner}(params): {where} is not floating point; optimizers move "
                 f"parameters by fractional steps. Create it with dtype=np.float64.")
-        if not p.requires_grad:
-            raise ValueError(
-                f"{owner}(params): {where} does not require grad, so it would never "
-                f"receive a gradient. Create it with requires_grad=True or call "
-                f".requires_grad_().")
+        # A tensor that does not require grad is accepted, as in PyTorch: the
+        # fine-tuning habit freezes part of a model with requires_grad_(False) and
+        # still hands model.parameters() to the optimizer; a frozen tensor has no
+        # .grad, so step() leaves it alone.  (A group where *none* requires grad is
+        # refused below: that is a forgotten requires_grad=True, not a freeze.)
         if not p.is_leaf:
             raise ValueError(
                 f"{owner}(params): {where} was computed by '{p.op_name}'; only leaf "
@@ -110,6 +110,13 @@ def check_params(params, owner, seen=None):
                 f"{owner}: some parameters appear in more than one parameter group: "
                 f"{where} is already in {seen[id(p)]}. Give each parameter to one group.")
         mine[id(p)] = i
+    if params and not any(p.requires_grad for p in params):
+        where = "it" if len(params) == 1 else f"none of the {len(params)}"
+        raise ValueError(
+            f"{owner}(params): {where} {'does' if len(params) == 1 else 'do'} not require "
+            f"grad (parameter [0] has shape {params[0].shape}, dtype {params[0].dtype}), "
+            f"so nothing would ever receive a gradient. Create them with "
+            f"requires_grad=True or call .requires_grad_().")
     return params
 
 

@@ -176,3 +176,15 @@ def test_maximize_climbs():
     a.grad = np.array([2.0])
     opt.step()
     np.testing.assert_allclose(a.data, [1.0 - 0.1 * (-2.0 + 0.5 * 1.0)])
+
+
+def test_frozen_parameters_are_accepted_and_left_alone_as_in_torch():
+    model = mg.nn.Sequential(mg.nn.Linear(2, 3, rng=0), mg.nn.Linear(3, 1, rng=1))
+    model[0].requires_grad_(False)                      # freeze the first layer
+    frozen = model[0].weight.data.copy()
+    opt = mg.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    model(np.ones((4, 2))).sum().backward()
+    opt.step()
+    np.testing.assert_array_equal(model[0].weight.data, frozen)
+    assert model[0].weight.grad is None and model[1].weight.grad is not None
+    assert not np.array_equal(model[1].weight.data, mg.nn.Linear(3, 1, rng=1).weight.data)
