@@ -23,7 +23,7 @@ LAYERS = [
     {"primitive", "op_errors"},
     {"ops"},
     {"autograd"},
-    {"functional", "creation"},
+    {"functional", "creation", "shape", "reductions"},
     {"transforms"},
     {"gradcheck", "losses", "graph", "exercise"},
     {"nn", "optim"},
