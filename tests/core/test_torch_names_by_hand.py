@@ -17,7 +17,8 @@ def leaf(data=A):
 # ------------------------------------------------------ dim= beside axis=
 @pytest.mark.parametrize("torch_call, numpy_call", [
     (lambda x: x.sum(dim=1), lambda x: x.sum(axis=1)),
-    (lambda x: mg.sum(x, dim=[0, 2], keepdim=True), lambda x: mg.sum(x, axis=(0, 2), keepdims=True)),
+    (lambda x: mg.sum(x, dim=[0, 2], keepdim=True),
+     lambda x: mg.sum(x, axis=(0, 2), keepdims=True)),
     (lambda x: x.mean(dim=(0, 1)), lambda x: x.mean(axis=(0, 1))),
     (lambda x: x.amax(dim=2, keepdim=True), lambda x: mg.max(x, axis=2, keepdims=True)),
     (lambda x: mg.amin(x, dim=0), lambda x: mg.min(x, axis=0)),
