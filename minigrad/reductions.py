@@ -80,7 +80,9 @@ def sum(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
     """
     if dim is not None or keepdim is not None:
         axis, keepdims = _axes("sum", axis, keepdims, dim, keepdim)
-    return _reduce(_sum, x, axis, keepdims)
+    if keepdims:                        # _reduce written out: x.sum() is a hot call
+        return _sum(x, axis=axis, keepdims=True)
+    return _sum(x) if axis is None else _sum(x, axis=axis)
 
 
 install_methods(REGISTRY["sum"], {"sum": sum})
