@@ -83,8 +83,8 @@ def logsumexp(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
     >>> mg.tensor([[0.0, 0.0], [1.0, 1.0]]).logsumexp(dim=1, keepdim=True).shape
     (2, 1)
     """
-    axis = axis_tuple(alias("logsumexp", "axis", axis, "dim", dim))
-    keepdims = alias("logsumexp", "keepdims", keepdims, "keepdim", keepdim)
+    axis, keepdims = reductions.reduction_args("logsumexp", axis, keepdims, dim, keepdim)
+    axis = axis_tuple(axis)
     x = operand(x)
     data = unwrap(x)
     shift = np.max(data, axis=axis, keepdims=True) if data.size else np.zeros((), data.dtype)

@@ -54,10 +54,13 @@ def _method(fn):
     return install_method(fn.__name__, _function(fn))
 
 
-def _axes(fn, axis, keepdims, dim, keepdim):
-    """(axis, keepdims) from either spelling of each."""
-    return (alias(fn, "axis", axis, "dim", dim),
-            bool(alias(fn, "keepdims", keepdims, "keepdim", keepdim)))
+def reduction_args(fn, axis, keepdims, dim, keepdim):
+    """(axis, keepdims) from either spelling of each.  An empty ``dim`` means every
+    dim (PyTorch's ``dim=()``), an empty ``axis`` none (NumPy's ``axis=()``)."""
+    axis = alias(fn, "axis", axis, "dim", dim)
+    if dim is not None and not is_int(dim) and len(dim) == 0:
+        axis = None
+    return axis, bool(alias(fn, "keepdims", keepdims, "keepdim", keepdim))
 
 
 def _reduce(op, x, axis, keepdims):
@@ -79,7 +82,7 @@ def sum(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
     (tensor(10.), tensor([3., 7.]), tensor([[4., 6.]]))
     """
     if dim is not None or keepdim is not None:
-        axis, keepdims = _axes("sum", axis, keepdims, dim, keepdim)
+        axis, keepdims = reduction_args("sum", axis, keepdims, dim, keepdim)
     if keepdims:                        # _reduce written out: x.sum() is a hot call
         return _sum(x, axis=axis, keepdims=True)
     return _sum(x) if axis is None else _sum(x, axis=axis)
@@ -96,7 +99,7 @@ def mean(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
     >>> mg.tensor([[1.0, 2.0], [3.0, 5.0]]).mean(dim=0)
     tensor([2. , 3.5])
     """
-    axis, keepdims = _axes("mean", axis, keepdims, dim, keepdim)
+    axis, keepdims = reduction_args("mean", axis, keepdims, dim, keepdim)
     x = operand(x)
     shape = shape_of(x)
     count = math.prod(shape[a] for a in normalize_axes(axis, len(shape)))
@@ -215,7 +218,7 @@ def amax(x, dim=None, keepdim=None, *, axis=None, keepdims=None):
     >>> mg.tensor([[1.0, 5.0], [4.0, 2.0]]).amax(dim=(0, 1))
     tensor(5.)
     """
-    axis, keepdims = _axes("amax", axis, keepdims, dim, keepdim)
+    axis, keepdims = reduction_args("amax", axis, keepdims, dim, keepdim)
     return _reduce(_max, x, axis, keepdims)
 
 
@@ -227,12 +230,12 @@ def amin(x, dim=None, keepdim=None, *, axis=None, keepdims=None):
     >>> mg.tensor([[1.0, 5.0], [4.0, 2.0]]).amin(dim=1)
     tensor([1., 2.])
     """
-    axis, keepdims = _axes("amin", axis, keepdims, dim, keepdim)
+    axis, keepdims = reduction_args("amin", axis, keepdims, dim, keepdim)
     return -_reduce(_max, -operand(x), axis, keepdims)
 
 
 def _arg(fn, pick, x, dim, keepdim, axis, keepdims):
-    axis, keepdims = _axes(fn, axis, keepdims, dim, keepdim)
+    axis, keepdims = reduction_args(fn, axis, keepdims, dim, keepdim)
     data = unwrap(operand(x))
     if data.size == 0:
         raise ShapeError(f"{fn}: the tensor of shape {data.shape} is empty")
@@ -307,7 +310,7 @@ def var(x, axis=None, ddof=None, keepdims=None, *, dim=None, keepdim=None, corre
     >>> mg.var(x), mg.var(x, ddof=1), x.var()
     (tensor(1.25), tensor(1.6667), tensor(1.6667))
     """
-    axis, keepdims = _axes("var", axis, keepdims, dim, keepdim)
+    axis, keepdims = reduction_args("var", axis, keepdims, dim, keepdim)
     return _variance(x, axis, keepdims, _function_correction("var", ddof, correction,
                                                                 unbiased, dim))
 
@@ -323,7 +326,7 @@ def std(x, axis=None, ddof=None, keepdims=None, *, dim=None, keepdim=None, corre
     >>> mg.std(x), x.std(), mg.std(x, dim=0, correction=0)
     (tensor(1.), tensor(1.4142), tensor(1.))
     """
-    axis, keepdims = _axes("std", axis, keepdims, dim, keepdim)
+    axis, keepdims = reduction_args("std", axis, keepdims, dim, keepdim)
     return ops.sqrt(_variance(x, axis, keepdims, _function_correction(
         "std", ddof, correction, unbiased, dim)))
 
@@ -341,7 +344,7 @@ def _function_correction(fn, ddof, correction, unbiased, dim):
 def _method_args(fn, dim, unbiased, keepdim, correction, axis, keepdims, ddof):
     if isinstance(dim, (bool, np.bool_)):         # x.var(False): PyTorch's var(unbiased)
         dim, unbiased = None, bool(dim)
-    axis, keepdims = _axes(fn, axis, keepdims, dim, keepdim)
+    axis, keepdims = reduction_args(fn, axis, keepdims, dim, keepdim)
     value = _correction(fn, ddof, correction, unbiased)
     return axis, keepdims, 1 if value is None else value
 

@@ -36,6 +36,13 @@ def test_dim_and_axis_spell_the_same_argument(torch_call, numpy_call):
     np.testing.assert_array_equal(a.data, b.data)
 
 
+def test_an_empty_dim_means_every_dim_an_empty_axis_none():
+    x = leaf()
+    assert x.sum(dim=()).item() == A.sum() and mg.amax(x, dim=[]).item() == A.max()
+    assert mg.logsumexp(x, dim=()).shape == () and x.mean(dim=(), keepdim=True).shape == (1, 1, 1)
+    np.testing.assert_array_equal(mg.sum(x, axis=()).data, A)        # NumPy: no axis
+
+
 @pytest.mark.parametrize("call", [
     lambda x: x.sum(axis=0, dim=1),
     lambda x: mg.sum(x, keepdims=True, keepdim=True),

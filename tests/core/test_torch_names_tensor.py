@@ -30,6 +30,9 @@ ROWS = [
     (X3, lambda x, L: x.sum(1, True)),
     (X3, lambda x, L: x.sum([0, 1])),
     (X3, lambda x, L: L.sum(x, dim=-1)),
+    (X3, lambda x, L: x.sum(dim=())),                 # an empty dim: every dim (PyTorch)
+    (X3, lambda x, L: L.amax(x, dim=[], keepdim=True)),
+    (X3, lambda x, L: x.mean(dim=())),
     (X3, lambda x, L: x.mean(dim=-1, keepdim=True)),
     (X3, lambda x, L: L.mean(x, dim=(0, 1))),
     (X3, lambda x, L: x.max()),
