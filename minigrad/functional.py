@@ -22,6 +22,7 @@ from . import shape as shaping
 from .errors import DTypeError
 from .ops import *  # every primitive is public: mg.exp is ops.exp
 from .ops import axis_tuple, exp, log, log1p, reshape, where
+from .primitive import install_methods
 from .reductions import *  # sum, mean, max, min, argmax, var, ... with dim= and axis=
 from .shape import *  # view, squeeze, permute, transpose, cat, stack, ... (PyTorch's names)
 from .shape import alias, operand
@@ -186,7 +187,7 @@ def _clamp(fn, x, lo, hi):
     return out
 
 
-@_method
+@_function
 def clamp(x, min=None, max=None):
     """``x`` limited to ``[min, max]`` (either may be None), as ``torch.clamp``.  The
     bounds may be numbers, arrays or tensors; a bound that requires grad gets
@@ -200,7 +201,7 @@ def clamp(x, min=None, max=None):
     return _clamp("clamp", x, min, max)
 
 
-@_method
+@_function
 def clip(x, min=None, max=None, *, lo=None, hi=None):
     """``clamp`` by its other name (PyTorch's alias, NumPy 2's keywords);
     ``lo=``/``hi=`` are taken too.
@@ -211,6 +212,9 @@ def clip(x, min=None, max=None, *, lo=None, hi=None):
     """
     return _clamp("clip", x, alias("clip", "lo", lo, "min", min),
                   alias("clip", "hi", hi, "max", max))
+
+
+install_methods(ops.REGISTRY["clip"], {"clamp": clamp, "clip": clip})
 
 
 # ------------------------------------------------------------------ casts
@@ -318,6 +322,5 @@ def _type_as(self, other):
     return _cast(self, other.dtype)
 
 
-for _name, _fn in (("to", _to), ("float", _float), ("double", _double), ("long", _long),
-                   ("type_as", _type_as)):
-    install_method(_name, _fn)
+install_methods(ops.REGISTRY["astype"], {"to": _to, "float": _float, "double": _double,
+                                         "long": _long, "type_as": _type_as})
