@@ -1,7 +1,11 @@
 """The public functions: every primitive, and the composites built from them.
 
 ``minigrad.functional`` is the namespace that ``mg.<name>`` comes from: the
-primitives of ``ops.py`` (re-exported as they are) and the composites below.
+primitives of ``ops.py`` (re-exported as they are), the reductions of
+``reductions.py`` and the shape functions of ``shape.py`` (which take
+PyTorch's ``dim=`` beside NumPy's ``axis=``; ``mg.sum``, ``mg.max``,
+``mg.transpose`` and ``mg.concatenate`` there wrap the primitives of those
+names), and the composites below (``mg.clip`` wraps the ``clip`` primitive).
 
 A composite (sigmoid, softmax, mean, ...) is written with the primitives of
 ``ops.py``, so its gradient and its second derivative come from theirs.
@@ -33,16 +37,16 @@ from .tensor import Tensor, install_method, unwrap
 __all__ = list(dict.fromkeys(ops.__all__ + reductions.__all__ + shaping.__all__))
 
 
-def _method(fn):
-    """Export ``fn`` as ``mg.<name>`` and make it the Tensor method of that name."""
-    __all__.append(fn.__name__)
-    return install_method(fn.__name__, fn)
-
-
 def _function(fn):
     """Export ``fn`` as ``mg.<name>`` (no Tensor method)."""
-    __all__.append(fn.__name__)
+    if fn.__name__ not in __all__:      # mg.clip: the wrapper replaces the primitive
+        __all__.append(fn.__name__)
     return fn
+
+
+def _method(fn):
+    """Export ``fn`` as ``mg.<name>`` and make it the Tensor method of that name."""
+    return install_method(fn.__name__, _function(fn))
 
 
 def _split_at_zero(x):
