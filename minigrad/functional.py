@@ -192,7 +192,7 @@ def _clamp(fn, x, lo, hi):
 
 
 @_function
-def clamp(x, min=None, max=None):
+def clamp(x, min=None, max=None, *, out=None):
     """``x`` limited to ``[min, max]`` (either may be None), as ``torch.clamp``.  The
     bounds may be numbers, arrays or tensors; a bound that requires grad gets
     the gradient where it is the result.  At a boundary ``x`` keeps its
@@ -202,19 +202,20 @@ def clamp(x, min=None, max=None):
     >>> mg.tensor([-2.0, 0.5, 3.0]).clamp(min=0.0, max=1.0)
     tensor([0. , 0.5, 1. ])
     """
-    return _clamp("clamp", x, min, max)
+    return _clamp("clamp", reductions.numpy_keywords("clamp", x, out=out), min, max)
 
 
 @_function
-def clip(x, min=None, max=None, *, lo=None, hi=None):
+def clip(x, min=None, max=None, *, lo=None, hi=None, out=None):
     """``clamp`` by its other name (PyTorch's alias, NumPy 2's keywords);
-    ``lo=``/``hi=`` are taken too.
+    ``lo=``/``hi=`` are taken too, and ``np.clip(x, lo, hi)`` calls it.
 
     >>> import minigrad as mg
     >>> mg.clip(mg.tensor([-2.0, 0.5, 3.0]), 0.0, 1.0)
     tensor([0. , 0.5, 1. ])
     """
-    return _clamp("clip", x, alias("clip", "lo", lo, "min", min),
+    return _clamp("clip", reductions.numpy_keywords("clip", x, out=out),
+                  alias("clip", "lo", lo, "min", min),
                   alias("clip", "hi", hi, "max", max))
 
 

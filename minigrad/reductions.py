@@ -26,7 +26,7 @@ from collections import namedtuple
 import numpy as np
 
 from . import ops
-from .errors import ShapeError
+from .errors import DTypeError, ShapeError
 from .ops import getitem, reshape
 from .primitive import REGISTRY, install_methods, normalize_axes
 from .shape import alias, dim_index, is_int, operand, shape_of
@@ -71,9 +71,27 @@ def _reduce(op, x, axis, keepdims):
     return op(x) if axis is None else op(x, axis=axis)
 
 
+def numpy_keywords(fn, x, dtype=None, out=None):
+    """NumPy's ``dtype=`` and ``out=``, which ``np.sum(x)``, ``np.mean(x)``,
+    ``np.var(x)``, ``np.max(x)`` pass to the method of that name (so those
+    calls stay in the graph): ``dtype`` (a float dtype) converts ``x`` first,
+    in the graph, as ``torch.sum(x, dtype=...)`` does; ``out`` must be None."""
+    if out is not None:
+        raise TypeError(f"{fn}: out= is not supported: minigrad returns a new tensor of the "
+                        f"graph and never writes into an existing one; write y = {fn}(...)")
+    if dtype is None:
+        return x
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise DTypeError(f"{fn}: dtype={dtype}: minigrad reduces in a floating-point dtype "
+                         f"(float32 or float64)")
+    x = operand(x)
+    return x if unwrap(x).dtype == dtype else ops.astype(x, dtype=dtype)
+
+
 # ------------------------------------------------------------- sum, mean
 @_function
-def sum(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
+def sum(x, axis=None, keepdims=None, *, dim=None, keepdim=None, dtype=None, out=None):
     """Sum over ``axis``/``dim`` (None: every axis; an int, a list or a tuple).
 
     >>> import minigrad as mg
@@ -81,8 +99,9 @@ def sum(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
     >>> x.sum(), x.sum(dim=1), mg.sum(x, axis=0, keepdims=True)
     (tensor(10.), tensor([3., 7.]), tensor([[4., 6.]]))
     """
-    if dim is not None or keepdim is not None:
+    if dim is not None or keepdim is not None or dtype is not None or out is not None:
         axis, keepdims = reduction_args("sum", axis, keepdims, dim, keepdim)
+        x = numpy_keywords("sum", x, dtype, out)
     if keepdims:                        # _reduce written out: x.sum() is a hot call
         return _sum(x, axis=axis, keepdims=True)
     return _sum(x) if axis is None else _sum(x, axis=axis)
@@ -92,7 +111,7 @@ install_methods(REGISTRY["sum"], {"sum": sum})
 
 
 @_method
-def mean(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
+def mean(x, axis=None, keepdims=None, *, dim=None, keepdim=None, dtype=None, out=None):
     """Arithmetic mean over ``axis``/``dim``.
 
     >>> import minigrad as mg
@@ -100,7 +119,7 @@ def mean(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
     tensor([2. , 3.5])
     """
     axis, keepdims = reduction_args("mean", axis, keepdims, dim, keepdim)
-    x = operand(x)
+    x = operand(numpy_keywords("mean", x, dtype, out))
     shape = shape_of(x)
     count = math.prod(shape[a] for a in normalize_axes(axis, len(shape)))
     return _reduce(_sum, x, axis, keepdims) / count
@@ -170,7 +189,7 @@ def _extreme(fn, x, dim, keepdim, axis, keepdims):
 
 
 @_function
-def max(x, dim=None, keepdim=None, *, axis=None, keepdims=None):
+def max(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
     """The maximum, by PyTorch's rules and NumPy's:
 
     * ``x.max()``: the overall maximum (tied maxima share the gradient);
@@ -190,11 +209,11 @@ def max(x, dim=None, keepdim=None, *, axis=None, keepdims=None):
     >>> mg.max(x, axis=0)
     tensor([4., 5.])
     """
-    return _extreme("max", x, dim, keepdim, axis, keepdims)
+    return _extreme("max", numpy_keywords("max", x, out=out), dim, keepdim, axis, keepdims)
 
 
 @_method
-def min(x, dim=None, keepdim=None, *, axis=None, keepdims=None):
+def min(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
     """The minimum, in the forms :func:`max` takes (``x.min(dim)`` gives
     ``(values, indices)``, ``x.min(other)`` the elementwise ``minimum``).
 
@@ -203,14 +222,14 @@ def min(x, dim=None, keepdim=None, *, axis=None, keepdims=None):
     >>> x.min(), x.min(0).indices, mg.min(x, axis=1)
     (tensor(1.), tensor([0, 1], dtype=int64), tensor([1., 2.]))
     """
-    return _extreme("min", x, dim, keepdim, axis, keepdims)
+    return _extreme("min", numpy_keywords("min", x, out=out), dim, keepdim, axis, keepdims)
 
 
 install_methods(REGISTRY["max"], {"max": max})
 
 
 @_method
-def amax(x, dim=None, keepdim=None, *, axis=None, keepdims=None):
+def amax(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
     """The maximum over ``dim`` (an int or a tuple; None: all), values only, as
     ``torch.amax``; tied maxima share the gradient.
 
@@ -219,11 +238,11 @@ def amax(x, dim=None, keepdim=None, *, axis=None, keepdims=None):
     tensor(5.)
     """
     axis, keepdims = reduction_args("amax", axis, keepdims, dim, keepdim)
-    return _reduce(_max, x, axis, keepdims)
+    return _reduce(_max, numpy_keywords("amax", x, out=out), axis, keepdims)
 
 
 @_method
-def amin(x, dim=None, keepdim=None, *, axis=None, keepdims=None):
+def amin(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
     """The minimum over ``dim``, values only, as ``torch.amin``.
 
     >>> import minigrad as mg
@@ -231,7 +250,7 @@ def amin(x, dim=None, keepdim=None, *, axis=None, keepdims=None):
     tensor([1., 2.])
     """
     axis, keepdims = reduction_args("amin", axis, keepdims, dim, keepdim)
-    return -_reduce(_max, -operand(x), axis, keepdims)
+    return -_reduce(_max, -operand(numpy_keywords("amin", x, out=out)), axis, keepdims)
 
 
 def _arg(fn, pick, x, dim, keepdim, axis, keepdims):
@@ -250,7 +269,7 @@ def _arg(fn, pick, x, dim, keepdim, axis, keepdims):
 
 
 @_method
-def argmax(x, dim=None, keepdim=None, *, axis=None, keepdims=None):
+def argmax(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
     """Where the maximum is: along ``dim``, or in the flattened tensor when
     ``dim`` is None (PyTorch's and NumPy's rule).  An int64 tensor with no
     gradient; the first index at a tie.
@@ -260,18 +279,20 @@ def argmax(x, dim=None, keepdim=None, *, axis=None, keepdims=None):
     >>> x.argmax(), x.argmax(dim=1), mg.argmax(x, dim=0, keepdim=True)
     (tensor(1, dtype=int64), tensor([1, 0], dtype=int64), tensor([[1, 0]], dtype=int64))
     """
-    return _arg("argmax", np.argmax, x, dim, keepdim, axis, keepdims)
+    return _arg("argmax", np.argmax, numpy_keywords("argmax", x, out=out), dim, keepdim, axis,
+                keepdims)
 
 
 @_method
-def argmin(x, dim=None, keepdim=None, *, axis=None, keepdims=None):
+def argmin(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
     """Where the minimum is, as :func:`argmax`.
 
     >>> import minigrad as mg
     >>> mg.tensor([[1.0, 5.0], [4.0, 2.0]]).argmin(dim=1)
     tensor([0, 1], dtype=int64)
     """
-    return _arg("argmin", np.argmin, x, dim, keepdim, axis, keepdims)
+    return _arg("argmin", np.argmin, numpy_keywords("argmin", x, out=out), dim, keepdim, axis,
+                keepdims)
 
 
 # ------------------------------------------------------------- var, std
@@ -298,7 +319,7 @@ def _variance(x, axis, keepdims, correction):
 
 @_function
 def var(x, axis=None, ddof=None, keepdims=None, *, dim=None, keepdim=None, correction=None,
-        unbiased=None):
+        unbiased=None, dtype=None, out=None):
     """Variance over ``axis`` with NumPy's default ``ddof=0`` (divide by ``n``):
     ``mg.var`` is ``np.var``.  The method ``x.var()`` is PyTorch's, which divides
     by ``n - 1``.  ``correction=`` (or ``unbiased=``) is PyTorch's name for
@@ -311,13 +332,14 @@ def var(x, axis=None, ddof=None, keepdims=None, *, dim=None, keepdim=None, corre
     (tensor(1.25), tensor(1.6667), tensor(1.6667))
     """
     axis, keepdims = reduction_args("var", axis, keepdims, dim, keepdim)
+    x = numpy_keywords("var", x, dtype, out)
     return _variance(x, axis, keepdims, _function_correction("var", ddof, correction,
                                                                 unbiased, dim))
 
 
 @_function
 def std(x, axis=None, ddof=None, keepdims=None, *, dim=None, keepdim=None, correction=None,
-        unbiased=None):
+        unbiased=None, dtype=None, out=None):
     """Standard deviation, ``sqrt(var)``, with NumPy's default ``ddof=0`` as
     ``np.std``; the method ``x.std()`` has PyTorch's ``correction=1``.
 
@@ -327,6 +349,7 @@ def std(x, axis=None, ddof=None, keepdims=None, *, dim=None, keepdim=None, corre
     (tensor(1.), tensor(1.4142), tensor(1.))
     """
     axis, keepdims = reduction_args("std", axis, keepdims, dim, keepdim)
+    x = numpy_keywords("std", x, dtype, out)
     return ops.sqrt(_variance(x, axis, keepdims, _function_correction(
         "std", ddof, correction, unbiased, dim)))
 
@@ -350,7 +373,7 @@ def _method_args(fn, dim, unbiased, keepdim, correction, axis, keepdims, ddof):
 
 
 def _var_method(self, dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None,
-                keepdims=None, ddof=None):
+                keepdims=None, ddof=None, dtype=None, out=None):
     """Variance over ``dim`` with PyTorch's default ``correction=1`` (divide by
     ``n - 1``), as ``torch.Tensor.var``; ``correction=0`` (or ``unbiased=False``)
     divides by ``n``.  The function ``mg.var`` has NumPy's ``ddof=0``.
@@ -363,11 +386,11 @@ def _var_method(self, dim=None, unbiased=None, keepdim=None, *, correction=None,
     """
     axis, keepdims, c = _method_args("var", dim, unbiased, keepdim, correction, axis,
                                      keepdims, ddof)
-    return _variance(self, axis, keepdims, c)
+    return _variance(numpy_keywords("var", self, dtype, out), axis, keepdims, c)
 
 
 def _std_method(self, dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None,
-                keepdims=None, ddof=None):
+                keepdims=None, ddof=None, dtype=None, out=None):
     """Standard deviation with PyTorch's default ``correction=1``, as
     ``torch.Tensor.std``; the function ``mg.std`` has NumPy's ``ddof=0``.
 
@@ -377,7 +400,7 @@ def _std_method(self, dim=None, unbiased=None, keepdim=None, *, correction=None,
     """
     axis, keepdims, c = _method_args("std", dim, unbiased, keepdim, correction, axis,
                                      keepdims, ddof)
-    return ops.sqrt(_variance(self, axis, keepdims, c))
+    return ops.sqrt(_variance(numpy_keywords("std", self, dtype, out), axis, keepdims, c))
 
 
 install_method("var", _var_method)

@@ -129,16 +129,20 @@ def _ints(fn, args):
 
 
 # ------------------------------------------------------------ reshaping
-def _reshape_method(self, *shape):
+def _reshape_method(self, *shape, order="C"):
     """``x.reshape(2, 3)``, ``x.reshape((2, 3))``; ``x.view`` is the same (PyTorch's
     name; minigrad always copies, so there is no contiguity to worry about).
-    -1 stands for the rest.
+    -1 stands for the rest.  ``np.reshape(x, shape)`` calls it too (with
+    ``order="C"``, the only order minigrad has), and stays in the graph.
 
     >>> import minigrad as mg
     >>> mg.tensor([1.0, 2.0, 3.0, 4.0]).view(2, -1)
     tensor([[1., 2.],
             [3., 4.]])
     """
+    if order != "C":
+        raise ShapeError(f"reshape: only order='C' (row-major, as in PyTorch) is supported, "
+                         f"got order={order!r}")
     return reshape(self, shape=_ints("reshape", shape))
 
 
@@ -276,7 +280,9 @@ def _transpose_method(self, *dims, dim0=None, dim1=None):
 
     NumPy's ``x.transpose()`` / ``x.transpose(axes)`` raise here instead of
     silently doing something else: write ``x.T`` (all axes reversed),
-    ``x.permute(*axes)`` or ``mg.transpose(x, axes)``.
+    ``x.permute(*axes)`` or ``mg.transpose(x, axes)``.  The error is a
+    ShapeError (a ValueError), not a TypeError, which ``np.transpose(x)``
+    would catch and answer with a plain array cut from the graph.
 
     >>> import minigrad as mg, numpy as np
     >>> mg.tensor(np.zeros((2, 3, 4))).transpose(0, 1).shape
@@ -286,7 +292,7 @@ def _transpose_method(self, *dims, dim0=None, dim1=None):
     if len(dims) == 2 and all(is_int(d) for d in dims):
         return swapaxes(self, *dims)
     given = ", ".join(repr(d) for d in dims)
-    raise TypeError(
+    raise ShapeError(
         f"x.transpose(dim0, dim1) swaps two dims, as torch.Tensor.transpose does; got "
         f"x.transpose({given}) for a tensor of shape {self.shape}. For NumPy's "
         f"transpose(axes) write x.permute(*axes) or mg.transpose(x, axes); x.T reverses "

@@ -126,9 +126,13 @@ def test_transpose_method_swaps_two_dims_as_pytorch():
     lambda x: x.transpose((1, 0, 2)),
     lambda x: x.transpose(2, 0, 1),
     lambda x: x.transpose(0),
+    lambda x: np.transpose(x),
+    lambda x: np.transpose(x, (1, 0, 2)),
 ])
 def test_numpy_style_transpose_method_is_refused_with_the_fix(call):
-    with pytest.raises(TypeError, match=r"swaps two dims.*x\.permute\(\*axes\) or "
+    # A ShapeError, not a TypeError: np.transpose(x) would catch a TypeError and
+    # return a plain array, silently cut from the graph.
+    with pytest.raises(mg.ShapeError, match=r"swaps two dims.*x\.permute\(\*axes\) or "
                                         r"mg\.transpose\(x, axes\); x\.T reverses"):
         call(leaf())
 
@@ -141,6 +145,25 @@ def test_the_function_transpose_keeps_numpy_meaning():
     np.testing.assert_array_equal(x.T.data, A.T)
     with pytest.raises(TypeError, match="mg.transpose takes"):
         mg.transpose(x, 0, 1, 2)
+
+
+def test_numpy_functions_that_call_the_methods_stay_in_the_graph():
+    # np.sum(x) calls x.sum(axis=None, out=None), np.var(x) x.var(..., ddof=0), ...
+    x = leaf()
+    for call, expected in [
+            (lambda: np.sum(x, axis=0), A.sum(axis=0)), (lambda: np.mean(x), A.mean()),
+            (lambda: np.max(x, axis=1), A.max(axis=1)), (lambda: np.min(x), A.min()),
+            (lambda: np.var(x), A.var()), (lambda: np.std(x, axis=2, ddof=1), A.std(2, ddof=1)),
+            (lambda: np.clip(x, 3.0, 9.0), np.clip(A, 3.0, 9.0)),
+            (lambda: np.reshape(x, (4, 6)), A.reshape(4, 6)),
+            (lambda: np.swapaxes(x, 0, 2), A.swapaxes(0, 2)),
+            (lambda: np.sum(x, dtype=np.float32), A.sum())]:
+        out = call()
+        assert isinstance(out, mg.Tensor) and out.requires_grad
+        np.testing.assert_allclose(out.data, expected, rtol=1e-6)
+    assert np.argmax(x).item() == 23
+    with pytest.raises(TypeError, match="out= is not supported"):
+        np.sum(x, out=np.zeros(()))
 
 
 # ------------------------------------------------------------ max and min
