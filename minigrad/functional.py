@@ -1,7 +1,11 @@
 """The public functions: every primitive, and the composites built from them.
 
 ``minigrad.functional`` is the namespace that ``mg.<name>`` comes from: the
-primitives of ``ops.py`` (re-exported as they are) and the composites below.
+primitives of ``ops.py`` (re-exported as they are), the reductions of
+``reductions.py`` and the shape functions of ``shape.py`` (which take
+PyTorch's ``dim=`` beside NumPy's ``axis=``; ``mg.sum``, ``mg.max``,
+``mg.transpose`` and ``mg.concatenate`` there wrap the primitives of those
+names), and the composites below (``mg.clip`` wraps the ``clip`` primitive).
 
 A composite (sigmoid, softmax, mean, ...) is written with the primitives of
 ``ops.py``, so its gradient and its second derivative come from theirs.
@@ -17,45 +21,32 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ops
-from .errors import DTypeError, ShapeError
+from . import ops, reductions
+from . import shape as shaping
+from .errors import DTypeError
 from .ops import *  # every primitive is public: mg.exp is ops.exp
-from .ops import axis_tuple, concatenate, exp, log, log1p, max, maximum, reshape, sum, where
-from .primitive import holds_tensor, normalize_axes, stack_into_graph
+from .ops import axis_tuple, exp, log, log1p, reshape, where
+from .primitive import install_methods
+from .reductions import *  # sum, mean, max, min, argmax, var, ... with dim= and axis=
+from .shape import *  # view, squeeze, permute, transpose, cat, stack, ... (PyTorch's names)
+from .shape import alias, operand
 from .tensor import Tensor, install_method, unwrap
 
-#: The public functions: every primitive's and every composite's name.
-__all__ = list(ops.__all__)
-
-
-def _method(fn):
-    """Export ``fn`` as ``mg.<name>`` and make it the Tensor method of that name."""
-    __all__.append(fn.__name__)
-    return install_method(fn.__name__, fn)
+#: The public functions: every primitive's and every composite's name (a
+#: wrapper in reductions.py or shape.py replaces the primitive of its name).
+__all__ = list(dict.fromkeys(ops.__all__ + reductions.__all__ + shaping.__all__))
 
 
 def _function(fn):
     """Export ``fn`` as ``mg.<name>`` (no Tensor method)."""
-    __all__.append(fn.__name__)
+    if fn.__name__ not in __all__:      # mg.clip: the wrapper replaces the primitive
+        __all__.append(fn.__name__)
     return fn
 
 
-def _operand(x):
-    """A tensor stays a tensor; other data becomes an array (integers as float64,
-    as ``mg.tensor`` makes them), so composites work on both.  A list (or
-    tuple) that holds tensors is stacked into one tensor of the graph:
-    ``mg.mean([x, x + 2])`` differentiates through both items, not through a
-    constant copy of their values."""
-    if isinstance(x, Tensor):
-        return x
-    if holds_tensor(x):
-        return stack_into_graph(x)
-    x = np.asarray(x)
-    return x.astype(np.float64) if x.dtype.kind in "biu" else x
-
-
-def _shape(x):
-    return np.shape(unwrap(x))
+def _method(fn):
+    """Export ``fn`` as ``mg.<name>`` and make it the Tensor method of that name."""
+    return install_method(fn.__name__, _function(fn))
 
 
 def _split_at_zero(x):
@@ -77,79 +68,15 @@ def sigmoid(x):
     >>> float(mg.log(mg.sigmoid(mg.tensor(-40.0))))     # not -inf
     -40.0
     """
-    x = _operand(x)
+    x = operand(x)
     positive, xp, xn = _split_at_zero(x)
     e = exp(xn)
     return where(positive, 1.0 / (1.0 + exp(-xp)), e / (1.0 + e))
 
 
 @_method
-def minimum(x, y):
-    """Elementwise minimum; at ties each input receives half of the gradient."""
-    return -maximum(-_operand(x), -_operand(y))
-
-
-@_method
-def min(x, axis=None, keepdims=False):
-    """Minimum over ``axis``; tied minima share the gradient evenly."""
-    return -max(-_operand(x), axis=axis, keepdims=keepdims)
-
-
-@_method
-def mean(x, axis=None, keepdims=False):
-    """Arithmetic mean over ``axis``.
-
-    >>> import minigrad as mg
-    >>> mg.tensor([[1.0, 2.0], [3.0, 5.0]]).mean(axis=0)
-    tensor([2. , 3.5])
-    """
-    x = _operand(x)
-    shape = _shape(x)
-    count = int(np.prod([shape[a] for a in normalize_axes(axis, len(shape))]))
-    return sum(x, axis=axis, keepdims=keepdims) / count
-
-
-@_method
-def squeeze(x, axis=None):
-    """Remove axes of length one (all of them, or those named by ``axis``)."""
-    x = _operand(x)
-    shape = _shape(x)
-    try:
-        new = np.squeeze(np.empty(shape, dtype=bool), axis_tuple(axis)).shape
-    except ValueError as exc:
-        raise ShapeError(f"squeeze: cannot remove axis {axis} from shape {shape}: only "
-                         f"axes of length 1 can be squeezed ({exc}).") from None
-    return reshape(x, shape=new)
-
-
-@_method
-def expand_dims(x, axis):
-    """Insert an axis of length one at position ``axis``."""
-    x = _operand(x)
-    new = np.expand_dims(np.empty(_shape(x), dtype=bool), axis_tuple(axis)).shape
-    return reshape(x, shape=new)
-
-
-@_method
-def flatten(x):
-    """All elements in one axis, in row-major order."""
-    return reshape(_operand(x), shape=(-1,))
-
-
-@_function
-def stack(tensors, axis=0):
-    """Join tensors along a new axis.
-
-    >>> import minigrad as mg
-    >>> mg.stack([mg.tensor([1.0, 2.0]), mg.tensor([3.0, 4.0])]).shape
-    (2, 2)
-    """
-    return concatenate([expand_dims(t, axis) for t in tensors], axis=axis)
-
-
-@_method
-def logsumexp(x, axis=None, keepdims=False):
-    """log(sum(exp(x))) over ``axis``, stable for large inputs.
+def logsumexp(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
+    """log(sum(exp(x))) over ``axis``/``dim`` (None: every axis), stable for large inputs.
 
     The maximum is subtracted before exponentiating.  It is used as a constant:
     the result does not depend on which constant is subtracted, so its
@@ -158,34 +85,55 @@ def logsumexp(x, axis=None, keepdims=False):
     >>> import minigrad as mg
     >>> mg.logsumexp(mg.tensor([1000.0, 1000.0]))
     tensor(1000.6931)
+    >>> mg.tensor([[0.0, 0.0], [1.0, 1.0]]).logsumexp(dim=1, keepdim=True).shape
+    (2, 1)
     """
-    x, axis = _operand(x), axis_tuple(axis)
+    axis, keepdims = reductions.reduction_args("logsumexp", axis, keepdims, dim, keepdim)
+    axis = axis_tuple(axis)
+    x = operand(x)
     data = unwrap(x)
     shift = np.max(data, axis=axis, keepdims=True) if data.size else np.zeros((), data.dtype)
     if not np.isfinite(shift).all():   # rows of -inf (or inf): shifting would give nan
         shift = np.where(np.isfinite(shift), shift, 0.0).astype(data.dtype)
-    total = log(sum(exp(x - shift), axis=axis, keepdims=True)) + shift
+    total = log(ops.sum(exp(x - shift), axis=axis, keepdims=True)) + shift
     if keepdims:
         return total
     return reshape(total, shape=np.sum(np.empty(data.shape, dtype=bool), axis=axis).shape)
 
 
-@_method
-def log_softmax(x, axis=-1):
-    """log(softmax(x)) computed as x - logsumexp(x): no overflow, no log(0)."""
-    x = _operand(x)
-    return x - logsumexp(x, axis=axis, keepdims=True)
+def _softmax_axis(fn, axis, dim):
+    # axis=-1 is the default; dim= replaces it (both named: the alias error).
+    if dim is None:
+        return axis
+    if axis != -1:
+        alias(fn, "axis", axis, "dim", dim)
+    return dim
 
 
 @_method
-def softmax(x, axis=-1):
-    """exp(x) / sum(exp(x)) along ``axis``, stable for large inputs.
+def log_softmax(x, axis=-1, *, dim=None):
+    """log(softmax(x)) computed as x - logsumexp(x): no overflow, no log(0).
+
+    >>> import minigrad as mg
+    >>> mg.tensor([[0.0, 0.0]]).log_softmax(dim=1).data.round(4).tolist()
+    [[-0.6931, -0.6931]]
+    """
+    x = operand(x)
+    return x - logsumexp(x, axis=_softmax_axis("log_softmax", axis, dim), keepdims=True)
+
+
+@_method
+def softmax(x, axis=-1, *, dim=None):
+    """exp(x) / sum(exp(x)) along ``axis``/``dim`` (default: the last), stable for
+    large inputs.
 
     >>> import minigrad as mg
     >>> mg.softmax(mg.tensor([1000.0, 1000.0]))
     tensor([0.5, 0.5])
+    >>> mg.tensor([[1.0, 1.0], [2.0, 2.0]]).softmax(dim=0).data.round(4).tolist()
+    [[0.2689, 0.2689], [0.7311, 0.7311]]
     """
-    return exp(log_softmax(x, axis=axis))
+    return exp(log_softmax(x, axis=_softmax_axis("softmax", axis, dim)))
 
 
 @_method
@@ -202,7 +150,7 @@ def softplus(x):
     >>> float(mg.softplus(mg.tensor(-40.0)))          # exp(-40), not 0
     4.248354255291589e-18
     """
-    x = _operand(x)
+    x = operand(x)
     positive, xp, xn = _split_at_zero(x)
     return where(positive, xp + log1p(exp(-xp)), log1p(exp(xn)))
 
@@ -222,5 +170,162 @@ def leaky_relu(x, negative_slope=0.01):
         raise DTypeError(
             f"leaky_relu: negative_slope must be a real number, got {negative_slope!r} "
             f"({type(negative_slope).__name__}); PyTorch's default is 0.01")
-    x = _operand(x)
+    x = operand(x)
     return where(unwrap(x) > 0, x, negative_slope * x)
+
+
+# ------------------------------------------------------------- clamp, clip
+def _clamp(fn, x, lo, hi):
+    if lo is None and hi is None:
+        raise TypeError(f"{fn}: give min= or max= (or both)")
+    if not any(isinstance(b, Tensor) and b.requires_grad for b in (lo, hi)):
+        bounds = {k: unwrap(v) for k, v in (("lo", lo), ("hi", hi)) if v is not None}
+        return ops.clip(x, **bounds)
+    # A bound that requires grad gets the gradient where it is the result (PyTorch):
+    # two wheres, the lower bound first, so min > max gives max as torch.clamp does.
+    out = operand(x)
+    if lo is not None:
+        out = where(unwrap(out) < unwrap(lo), lo, out)
+    if hi is not None:
+        out = where(unwrap(out) > unwrap(hi), hi, out)
+    return out
+
+
+@_function
+def clamp(x, min=None, max=None, *, out=None):
+    """``x`` limited to ``[min, max]`` (either may be None), as ``torch.clamp``.  The
+    bounds may be numbers, arrays or tensors; a bound that requires grad gets
+    the gradient where it is the result.  At a boundary ``x`` keeps its
+    gradient (PyTorch's convention).
+
+    >>> import minigrad as mg
+    >>> mg.tensor([-2.0, 0.5, 3.0]).clamp(min=0.0, max=1.0)
+    tensor([0. , 0.5, 1. ])
+    """
+    return _clamp("clamp", reductions.numpy_keywords("clamp", x, out=out), min, max)
+
+
+@_function
+def clip(x, min=None, max=None, *, lo=None, hi=None, out=None):
+    """``clamp`` by its other name (PyTorch's alias, NumPy 2's keywords);
+    ``lo=``/``hi=`` are taken too, and ``np.clip(x, lo, hi)`` calls it.
+
+    >>> import minigrad as mg
+    >>> mg.clip(mg.tensor([-2.0, 0.5, 3.0]), 0.0, 1.0)
+    tensor([0. , 0.5, 1. ])
+    """
+    return _clamp("clip", reductions.numpy_keywords("clip", x, out=out),
+                  alias("clip", "lo", lo, "min", min),
+                  alias("clip", "hi", hi, "max", max))
+
+
+install_methods(ops.REGISTRY["clip"], {"clamp": clamp, "clip": clip})
+
+
+# ------------------------------------------------------------------ casts
+#: Device names PyTorch knows; minigrad computes on the CPU only.
+_DEVICES = ("cpu", "cuda", "mps", "xpu", "xla", "meta", "hip", "hpu", "ipu", "mtia", "vulkan")
+
+
+def _as_dtype(fn, dtype):
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        raise DTypeError(f"{fn}: {dtype!r} is not a dtype: use mg.float32, mg.float64, a "
+                         f"NumPy dtype or its name ('float32')") from None
+
+
+@_function
+def astype(x, dtype):
+    """``x`` as ``dtype`` (a copy).  To a float dtype it stays in the graph and the
+    gradient is cast back (``x.float()``, ``x.double()``, ``x.to(dtype)``); to
+    integers or booleans the result has no gradient, as in PyTorch.
+
+    >>> import numpy as np, minigrad as mg
+    >>> x = mg.tensor([1.5, -2.5], requires_grad=True)
+    >>> mg.astype(x, np.float32), mg.astype(x, "int64")
+    (tensor([ 1.5, -2.5], dtype=float32, op=astype), tensor([ 1, -2], dtype=int64))
+    """
+    dtype = _as_dtype("astype", dtype)
+    if dtype.kind != "f":
+        data = np.asarray(unwrap(x)).astype(dtype)
+        return Tensor(data, dtype=dtype) if isinstance(x, Tensor) else data
+    return ops.astype(x, dtype=dtype)
+
+
+def _cast(self, dtype):
+    return self if self.dtype == dtype else astype(self, dtype)
+
+
+def _is_device(a):
+    text = a if isinstance(a, str) else str(a) if type(a).__name__ == "device" else None
+    return text is not None and text.split(":")[0] in _DEVICES
+
+
+def _to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
+    """``x.to(dtype)``, ``x.to(other)`` (its dtype), ``x.to("cpu")``,
+    ``x.to("cpu", dtype)``, as PyTorch's ``to``: the same tensor when nothing
+    changes (unless ``copy=True``), else a cast that stays in the graph.
+    minigrad runs on the CPU only: any other device is an error.
+
+    >>> import numpy as np, minigrad as mg
+    >>> x = mg.tensor([1.0, 2.0])
+    >>> x.to("float32").dtype, x.to(np.float32).to(x).dtype, x.to("cpu") is x
+    (dtype('float32'), dtype('float64'), True)
+    """
+    for a in args:
+        if isinstance(a, Tensor):
+            a = a.dtype
+        elif _is_device(a):
+            device = alias("to", "device", device, "device", a)
+            continue
+        dtype = alias("to", "dtype", dtype, "dtype", a)
+    if device is not None and str(device) not in ("cpu", "cpu:0"):
+        raise ValueError(f"to: minigrad computes on the CPU with NumPy; device {device!r} "
+                         f"is not available. Drop .to(device) or use device='cpu'.")
+    dtype = self.dtype if dtype is None else _as_dtype("to", dtype)
+    return ops.clone(self) if copy and dtype == self.dtype else _cast(self, dtype)
+
+
+def _float(self):
+    """``x`` as float32 (PyTorch's ``float``), in the graph; itself if already float32.
+
+    >>> import minigrad as mg
+    >>> mg.tensor([1.0]).float()
+    tensor([1.], dtype=float32)
+    """
+    return _cast(self, np.dtype(np.float32))
+
+
+def _double(self):
+    """``x`` as float64 (PyTorch's ``double``), in the graph; itself if already float64.
+
+    >>> import numpy as np, minigrad as mg
+    >>> mg.tensor(np.ones(1, dtype=np.float32)).double().dtype
+    dtype('float64')
+    """
+    return _cast(self, np.dtype(np.float64))
+
+
+def _long(self):
+    """``x`` as int64, with no gradient (PyTorch's ``long``).
+
+    >>> import minigrad as mg
+    >>> mg.tensor([1.7, -1.7]).long()
+    tensor([ 1, -1], dtype=int64)
+    """
+    return _cast(self, np.dtype(np.int64))
+
+
+def _type_as(self, other):
+    """``x`` with the dtype of the tensor ``other``.
+
+    >>> import numpy as np, minigrad as mg
+    >>> mg.tensor([1.0]).type_as(mg.tensor(np.ones(1, dtype=np.float32))).dtype
+    dtype('float32')
+    """
+    return _cast(self, other.dtype)
+
+
+install_methods(ops.REGISTRY["astype"], {"to": _to, "float": _float, "double": _double,
+                                         "long": _long, "type_as": _type_as})

@@ -26,8 +26,7 @@ Conventions at kinks and ties (the same as PyTorch):
 * ``relu'(0) = 0`` and ``abs'(0) = sign(0) = 0``;
 * ``clip`` passes the gradient where ``lo <= x <= hi`` (boundaries included);
 * ``maximum(x, y)`` with ``x == y`` gives half of the gradient to each;
-* ``max`` over an axis splits the gradient evenly among tied maxima.
-
+* ``max`` over an axis splits the gradient evenly among tied maxima;
 * at a zero base, ``d/dx x**y = 0`` where ``y == 0`` (``x**0`` is the constant 1)
   and ``d/dy x**y = 0`` where ``y >= 0`` (``0.0**y`` gives ``y`` no gradient);
 * with a NaN operand the gradient propagates as the NaN does: ``maximum`` and
@@ -42,7 +41,7 @@ import weakref
 
 import numpy as np
 
-from .errors import BackwardError, DTypeError
+from .errors import BackwardError
 from .op_errors import broadcast_error, concat_error, index_error, matmul_error
 from .primitive import REGISTRY, install_methods, install_operator, normalize_axes, primitive
 from .tensor import Tensor, unwrap
@@ -219,7 +218,21 @@ def _clip_mask(x, lo, hi):
 
 clip = _builtin(
     "clip", _clip, lambda g, out, x, lo=None, hi=None: g * _clip_mask(x, lo, hi),
-    rules=("1 where lo≤x≤hi else 0",), smooth=False, method=True)
+    rules=("1 where lo≤x≤hi else 0",), smooth=False)
+
+
+def _clone(x):
+    """A copy that stays in the graph (PyTorch's ``clone``): the gradient passes through.
+
+    >>> import minigrad as mg
+    >>> mg.tensor([1.0, 2.0], requires_grad=True).clone()
+    tensor([1., 2.], op=clone)
+    """
+    return np.array(x, copy=True)
+
+
+clone = _builtin("clone", _clone, lambda g, out, x: g, rules=("1",), kind="elementwise",
+                 method=True)
 
 
 # ----------------------------------------------------------------- reductions
@@ -249,9 +262,9 @@ def _sum_vjp(g, out, x, axis=None, keepdims=False):
     return broadcast_to(g, shape=x.shape)
 
 
+# x.sum(), x.max(), x.clip(): reductions.py and functional.py (with dim=, min=, ...).
 sum = _builtin(
-    "sum", _sum, _sum_vjp, rules=("copy g to every summed element",), kind="reduction",
-    method=True)
+    "sum", _sum, _sum_vjp, rules=("copy g to every summed element",), kind="reduction")
 
 
 def _max(x, axis=None, keepdims=False):
@@ -270,23 +283,16 @@ def _max_vjp(g, out, x, axis=None, keepdims=False):
 
 max = _builtin(
     "max", _max, _max_vjp, rules=("1 at the maximum (shared by ties)",), smooth=False,
-    kind="reduction", method=True)
+    kind="reduction")
 
 # ------------------------------------------------------------ shape and index
 def _reshape(x, shape):
     return np.asarray(x).reshape(shape)
 
 
-def _reshape_method(self, *shape):
-    """``x.reshape(2, 3)`` or ``x.reshape((2, 3))``; -1 stands for the rest."""
-    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
-        shape = shape[0]
-    return reshape(self, shape=tuple(shape))
-
-
 reshape = _builtin(
     "reshape", _reshape, lambda g, out, x, shape: reshape(g, shape=x.shape),
-    rules=("reshape g back",), method={"reshape": _reshape_method})
+    rules=("reshape g back",))   # x.reshape(...), x.view(...): shape.py
 
 
 def _transpose(x, axes=None):
@@ -319,26 +325,28 @@ def _broadcast_to(x, shape):
     return out
 
 
-def _transpose_method(self, *axes):
-    """``x.transpose()`` reverses the axes; ``x.transpose(1, 0, 2)`` permutes them."""
-    if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
-        axes = axes[0]
-    axes = tuple(axes) if axes else None
-    if axes is not None and not all(isinstance(a, (int, np.integer)) for a in axes):
-        raise DTypeError(
-            f"transpose: axes must be integers, given as x.transpose(1, 0) or "
-            f"x.transpose((1, 0)); got {axes!r} for a tensor of shape {self.shape}")
-    return transpose(self, axes=axes)
-
-
 transpose = _builtin(
     "transpose", _transpose, _transpose_vjp, rules=("transpose g back",),
-    method={"transpose": _transpose_method, "T": property(lambda self: transpose(self))})
+    method={"T": property(lambda self: transpose(self))})   # x.transpose: shape.py
 
 broadcast_to = _builtin(
     "broadcast_to", _broadcast_to,
     lambda g, out, x, shape: g,   # the engine sums g back to x's shape
     rules=("sum g over the broadcast axes",), method=True)
+
+
+def _astype(x, dtype):
+    """``x`` as ``dtype`` (a copy); the gradient is cast back to ``x``'s dtype.
+
+    >>> import numpy as np, minigrad as mg
+    >>> mg.astype(mg.tensor([1.5, 2.0]), np.float32)
+    tensor([1.5, 2. ], dtype=float32)
+    """
+    return np.asarray(x).astype(dtype)
+
+
+astype = _builtin("astype", _astype, lambda g, out, x, dtype: astype(g, dtype=x.dtype),
+                  rules=("1, cast back to x's dtype",), public=False)
 
 
 def _is_basic_index(index):
@@ -358,17 +366,11 @@ def _unindex(g, index, shape):
     return out
 
 
-def _getitem_method(self, index):
-    """``x[index]``: indices may hold tensors (integer or boolean); use their arrays."""
-    index = tuple(unwrap(i) for i in index) if isinstance(index, tuple) else unwrap(index)
-    return getitem(self, index=index)
-
-
 getitem = _builtin(
     "getitem", lambda x, index: x[index],
     lambda g, out, x, index: unindex(g, index=index, shape=x.shape),
     rules=("g scattered back to the indexed elements",), explain_error=index_error,
-    method={"__getitem__": _getitem_method}, public=False)
+    public=False)   # x[index]: shape.py, which also orders the axes as PyTorch does
 
 unindex = _builtin(
     "unindex", _unindex,
@@ -438,8 +440,6 @@ _concatenate_op.nargs = None     # variadic: every positional argument is an ope
 
 
 # ------------------------------------------------------------------ matmul
-
-
 def _swap_last(x):
     if x.ndim == 2:
         return x.T

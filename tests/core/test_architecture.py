@@ -23,7 +23,7 @@ LAYERS = [
     {"primitive", "op_errors"},
     {"ops"},
     {"autograd"},
-    {"functional", "creation", "serialization", "ufuncs"},
+    {"functional", "creation", "serialization", "ufuncs", "shape", "reductions"},
     {"transforms"},
     {"gradcheck", "losses", "graph", "exercise"},
     {"nn", "optim"},

@@ -476,8 +476,9 @@ def test_transpose_item_numpy_and_attributes():
     s = t.sum()
     assert isinstance(s.item(), float) and s.item() == 15.0
     b = mg.tensor(np.arange(24.0).reshape(2, 3, 4))
-    np.testing.assert_array_equal(b.transpose(2, 0, 1).data, b.data.transpose(2, 0, 1))
-    np.testing.assert_array_equal(b.transpose((1, 0, 2)).data, b.data.transpose(1, 0, 2))
+    np.testing.assert_array_equal(b.permute(2, 0, 1).data, b.data.transpose(2, 0, 1))
+    np.testing.assert_array_equal(b.permute((1, 0, 2)).data, b.data.transpose(1, 0, 2))
+    np.testing.assert_array_equal(b.transpose(0, 2).data, b.data.swapaxes(0, 2))   # PyTorch's
     np.testing.assert_array_equal(b.T.data, b.data.T)
 
 

@@ -244,6 +244,14 @@ def concatenate_case(draw):
     return Case(tuple(parts), np.concatenate(parts, axis=axis), {"axis": axis})
 
 
+@st.composite
+def astype_case(draw):
+    # To float64: the float32 test below then checks that the gradient of a
+    # float32 input comes back float32 through the cast.
+    x = draw(real_arrays(draw(shapes())))
+    return Case((x,), x.copy(), {"dtype": np.dtype(np.float64)})
+
+
 def _matmul_reference(a, b):
     """Matrix product by explicit sums over k, with NumPy's 1-D promotion rules."""
     a2 = a[None, :] if a.ndim == 1 else a
@@ -280,6 +288,7 @@ CASES = {
     "unindex": unindex_case(),
     "concatenate": concatenate_case(),
     "matmul": matmul_case(),
+    "astype": astype_case(),
 }
 
 
@@ -372,8 +381,9 @@ def test_registry_holds_the_design_primitives():
 
 
 def test_a_declaration_gives_function_method_and_operator():
-    # mg.<name> is the primitive itself; methods and operators call it.
-    assert mg.exp is mg.REGISTRY["exp"] and mg.sum is mg.REGISTRY["sum"]
+    # mg.<name> is the primitive itself (mg.sum wraps it to take dim= too); methods
+    # and operators call it.
+    assert mg.exp is mg.REGISTRY["exp"] and mg.ops.sum is mg.REGISTRY["sum"]
     x = mg.tensor([[1.0, -2.0], [3.0, 4.0]], requires_grad=True)
     for name in ("exp", "sum", "max", "relu", "abs", "matmul"):
         assert name in mg.REGISTRY[name].method_names
@@ -432,7 +442,7 @@ def test_float32_stays_float32_forward_and_backward(name, data):
     args = [mg.tensor(a.astype(np.float32), requires_grad=True)
             if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a for a in case.args]
     out = mg.REGISTRY[name](*args, **case.kwargs)
-    assert out.dtype == np.float32
+    assert out.dtype == case.kwargs.get("dtype", np.float32)   # astype says its dtype
     np.testing.assert_allclose(out.data, case.expected, rtol=1e-5, atol=1e-5)
     for create_graph in (False, True):
         for a in args:
