@@ -13,6 +13,7 @@ from . import (
     callbacks,
     creation,
     data,
+    dtypes,
     functional,
     lab,
     losses,
@@ -27,6 +28,7 @@ from . import (
 )
 from .autograd import enable_grad, is_grad_enabled, no_grad
 from .creation import *  # mg.zeros, mg.randn, mg.manual_seed, ...: creation.__all__
+from .dtypes import *  # mg.float32, mg.long, mg.bool, ...: PyTorch's dtype names
 from .errors import (
     BackwardError,
     ClosureRequired,
@@ -55,6 +57,7 @@ from .transforms import grad, hessian, hvp, jacobian, value_and_grad
 __version__ = "0.1.0"
 
 __all__ = functional.__all__ + creation.__all__ + [
+    name for name in dtypes.__all__ if name not in creation.__all__] + [
     "Tensor", "tensor", "as_tensor", "ops", "Primitive", "primitive", "REGISTRY",
     "autograd", "no_grad", "enable_grad", "is_grad_enabled",
     "grad", "value_and_grad", "jacobian", "hessian", "hvp",

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .dtypes import float32, float64
 from .errors import DTypeError
 from .random import as_generator, default_generator, manual_seed
 from .tensor import DEFAULT_DTYPE, Tensor
@@ -39,9 +40,6 @@ __all__ = [
     "zeros_like", "ones_like", "full_like",
     "rand", "randn", "randint", "rand_like", "randn_like",
 ]
-
-float32 = np.float32
-float64 = np.float64
 
 
 def set_default_dtype(d):

@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "minigrad"
 #: Bottom to top.  A module may import modules of its own layer or of a lower
 #: one.  A subpackage sits in one layer as a whole.
 LAYERS = [
-    {"errors", "random"},
+    {"errors", "random", "dtypes"},
     {"tensor"},
     {"primitive", "op_errors"},
     {"ops"},
