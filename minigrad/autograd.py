@@ -1,4 +1,5 @@
-"""The backward pass (PyTorch's ``torch.autograd``): ``backward``, ``grad``, grad mode.
+"""The backward pass (PyTorch's ``torch.autograd``): ``backward`` and ``grad``; grad mode
+(``no_grad`` and kin) lives in ``grad_mode.py`` and is re-exported here.
 
 Order: every tensor carries a creation number (``_seq``), and an op's output is
 always created after its inputs, so visiting nodes newest first (a heap keyed
@@ -11,14 +12,19 @@ sums it back to the input's shape here, once, for every edge.
 
 from __future__ import annotations
 
-import functools
-import inspect
 from heapq import heappop, heappush
 
 import numpy as np
 
 from . import ops
 from .errors import BackwardError
+from .grad_mode import (  # re-exported: mg.autograd.no_grad, as torch.autograd.no_grad
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .tensor import (
     GRAD_ENABLED,
     LAST_CHANGE,
@@ -29,110 +35,8 @@ from .tensor import (
     version_at,
 )
 
-
-# --------------------------------------------------------------- grad mode
-class no_grad:
-    """Context manager and decorator: operations inside record no graph.
-
-    Grad mode belongs to the current thread (and asyncio task), as in
-    PyTorch: ``no_grad`` here never stops another thread from recording, and
-    the previous mode comes back on leaving, even through an exception.
-
-    >>> import minigrad as mg
-    >>> x = mg.tensor(2.0, requires_grad=True)
-    >>> with mg.no_grad():
-    ...     y = x * 3
-    >>> y.requires_grad
-    False
-
-    As a decorator it may be written with or without parentheses; on a
-    generator function it applies to the generator's body, each time it resumes:
-
-    >>> @mg.no_grad
-    ... def scaled(t):
-    ...     yield t * 2
-    >>> next(scaled(x)).requires_grad, mg.is_grad_enabled()
-    (False, True)
-    """
-
-    _enable = False
-
-    def __new__(cls, func=None):
-        # Bare ``@mg.no_grad``: the class is called with the function itself.
-        if func is None:
-            return super().__new__(cls)
-        if not callable(func):
-            raise TypeError(f"{cls.__name__}() takes no arguments, or a function to "
-                            f"decorate; got {type(func).__name__}")
-        return cls()(func)
-
-    def __init__(self, func=None):
-        self._previous = []
-
-    def __enter__(self):
-        self._previous.append(GRAD_ENABLED.get())
-        GRAD_ENABLED.set(self._enable)
-
-    def __exit__(self, *exc):
-        GRAD_ENABLED.set(self._previous.pop())
-        return False
-
-    def clone(self):
-        return type(self)()
-
-    def __call__(self, fn):
-        if inspect.isgeneratorfunction(fn):
-            return self._wrap_generator(fn)
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with self.clone():
-                return fn(*args, **kwargs)
-        return wrapper
-
-    def _wrap_generator(self, fn):
-        """Run every resume of the generator (first step, send, throw, close)
-        inside the mode, and leave the caller's mode untouched between resumes."""
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            gen = fn(*args, **kwargs)
-            try:
-                with self.clone():
-                    response = gen.send(None)
-                while True:
-                    try:
-                        request = yield response
-                    except GeneratorExit:
-                        with self.clone():
-                            gen.close()
-                        raise
-                    except BaseException as exc:
-                        with self.clone():
-                            response = gen.throw(exc)
-                    else:
-                        with self.clone():
-                            response = gen.send(request)
-            except StopIteration as stop:
-                return stop.value
-        return wrapper
-
-
-class enable_grad(no_grad):
-    """Turn graph recording back on inside a ``no_grad`` block (same forms as ``no_grad``).
-
-    >>> import minigrad as mg
-    >>> x = mg.tensor(2.0, requires_grad=True)
-    >>> with mg.no_grad(), mg.enable_grad():
-    ...     (x * 3).requires_grad
-    True
-    """
-
-    _enable = True
-
-
-def is_grad_enabled():
-    """True when operations in this thread (or task) record the graph."""
-    return GRAD_ENABLED.get()
+__all__ = ["grad", "backward", "run_backward", "seed_gradient", "no_grad", "enable_grad",
+           "set_grad_enabled", "inference_mode", "is_grad_enabled"]
 
 
 # ------------------------------------------------------------- the engine

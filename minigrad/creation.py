@@ -37,7 +37,7 @@ from .tensor import DEFAULT_DTYPE, Tensor
 __all__ = [
     "float32", "float64", "set_default_dtype", "get_default_dtype", "manual_seed",
     "zeros", "ones", "full", "empty", "eye", "arange", "linspace",
-    "zeros_like", "ones_like", "full_like",
+    "zeros_like", "ones_like", "full_like", "empty_like", "randperm",
     "rand", "randn", "randint", "rand_like", "randn_like",
 ]
 
@@ -217,6 +217,30 @@ def full_like(input, fill_value, dtype=None, requires_grad=False):
     """
     shape, dtype = _like(input, dtype)
     return _make(np.full(shape, fill_value), dtype, requires_grad)
+
+
+def empty_like(input, dtype=None, requires_grad=False):
+    """Like ``zeros_like`` (minigrad fills "empty" tensors with zeros, so a value
+    read before it is written is 0, never garbage).
+
+    >>> import minigrad as mg
+    >>> mg.empty_like(mg.ones(2)).shape
+    (2,)
+    """
+    shape, dtype = _like(input, dtype)
+    return _make(np.zeros(shape), dtype, requires_grad)
+
+
+def randperm(n, generator=None, dtype=None, requires_grad=False):
+    """A random permutation of ``0 .. n-1`` (int64), as ``torch.randperm``.
+
+    >>> import minigrad as mg
+    >>> sorted(mg.randperm(5, generator=0).tolist())
+    [0, 1, 2, 3, 4]
+    """
+    data = _rng(generator, "randperm").permutation(int(n))
+    return Tensor(data, requires_grad=requires_grad,
+                  dtype=np.int64 if dtype is None else dtype)
 
 
 def rand(*size, generator=None, dtype=None, requires_grad=False):

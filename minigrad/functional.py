@@ -30,7 +30,7 @@ from .primitive import install_methods
 from .reductions import *  # sum, mean, max, min, argmax, var, ... with dim= and axis=
 from .shape import *  # view, squeeze, permute, transpose, cat, stack, ... (PyTorch's names)
 from .shape import alias, operand
-from .tensor import Tensor, install_method, unwrap
+from .tensor import Tensor, install_method, leaf, unwrap
 
 #: The public functions: every primitive's and every composite's name (a
 #: wrapper in reductions.py or shape.py replaces the primitive of its name).
@@ -329,3 +329,94 @@ def _type_as(self, other):
 
 install_methods(ops.REGISTRY["astype"], {"to": _to, "float": _float, "double": _double,
                                          "long": _long, "type_as": _type_as})
+
+
+# ------------------------------------------------- PyTorch's small names
+# Names a PyTorch script uses on every other line, each a thin layer over an
+# operation above: no derivative code of their own.
+@_function
+def mm(input, mat2):
+    """``torch.mm``: the product of two matrices (2-D only; ``matmul`` for the rest).
+
+    >>> import minigrad as mg
+    >>> mg.mm(mg.ones(2, 3), mg.ones(3, 1)).shape
+    (2, 1)
+    """
+    a, b = operand(input), operand(mat2)
+    if np.ndim(unwrap(a)) != 2 or np.ndim(unwrap(b)) != 2:
+        raise ValueError(f"mm: both operands must be matrices (2-D), got shapes "
+                         f"{np.shape(unwrap(a))} and {np.shape(unwrap(b))}; use mg.matmul (or @) "
+                         f"for vectors and batches")
+    return ops.matmul(a, b)
+
+
+@_function
+def numel(input):
+    """``torch.numel``: the number of elements.
+
+    >>> import minigrad as mg
+    >>> mg.numel(mg.zeros(2, 3))
+    6
+    """
+    return int(np.size(unwrap(input)))
+
+
+@_function
+def is_tensor(obj):
+    """``torch.is_tensor``: True for a minigrad Tensor.
+
+    >>> import minigrad as mg
+    >>> mg.is_tensor(mg.tensor(1.0)), mg.is_tensor(1.0)
+    (True, False)
+    """
+    return isinstance(obj, Tensor)
+
+
+@_function
+def from_numpy(ndarray):
+    """``torch.from_numpy``: a tensor over the array's data, with its dtype.
+
+    As in PyTorch the tensor and the array share memory (no copy), so writing
+    one changes the other.
+
+    >>> import numpy as np, minigrad as mg
+    >>> a = np.array([1.0, 2.0], dtype=np.float32)
+    >>> t = mg.from_numpy(a)
+    >>> t.dtype, np.shares_memory(t.data, a)
+    (dtype('float32'), True)
+    """
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(ndarray).__name__}; "
+                        f"use mg.tensor(data) for other data")
+    t = Tensor(ndarray[()] if ndarray.ndim == 0 else ndarray[:0], dtype=ndarray.dtype)
+    t.data = ndarray                    # the array itself, not a copy
+    return t
+
+
+def _dim(self):
+    """``x.dim()``: the number of dims, PyTorch's name for ``ndim``."""
+    return self.ndim
+
+
+def _cpu(self):
+    """``x.cpu()``: the tensor itself (minigrad computes on the CPU)."""
+    return self
+
+
+def _no_gradient(name, compute):
+    def method(self, *args):
+        return leaf(compute(self._data, *(unwrap(a) for a in args)))
+    method.__name__ = name
+    method.__doc__ = f"``x.{name}(...)`` as in PyTorch: a boolean tensor, no gradient."
+    return method
+
+
+install_methods(ops.REGISTRY["pow"], {"pow": None})       # x.pow(2) is x ** 2
+for _name, _compute in [("eq", np.equal), ("ne", np.not_equal), ("lt", np.less),
+                        ("le", np.less_equal), ("gt", np.greater),
+                        ("ge", np.greater_equal), ("isnan", np.isnan),
+                        ("isfinite", np.isfinite), ("isinf", np.isinf)]:
+    install_method(_name, _no_gradient(_name, _compute))
+install_method("dim", _dim)
+install_method("cpu", _cpu)
+install_method("device", property(lambda self: "cpu", doc="Always ``'cpu'``."))

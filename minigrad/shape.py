@@ -378,7 +378,8 @@ def concatenate(tensors, axis=0, *, dim=None):
 
 
 cat = concatenate
-__all__.append("cat")
+concat = concatenate            # torch.concat, PyTorch's other name for cat
+__all__ += ["cat", "concat"]
 
 
 @_function
