@@ -3,13 +3,16 @@
 Run ``python examples/mlp_classifier.py`` (add ``--quick`` for a fast, coarse run).
 
 * Two moons: two classes, one output (a logit), the Bernoulli loss
-  ``mg.losses.binary_cross_entropy_with_logits``.
+  ``nn.BCEWithLogitsLoss`` (``mg.losses.binary_cross_entropy_with_logits``).
 * Spirals: three classes, three outputs (logits), the categorical loss
-  ``mg.losses.cross_entropy``.
+  ``nn.CrossEntropyLoss`` (``mg.losses.cross_entropy``).
 
-Both are fit with ``mg.fit`` and Adam on minibatches.  Each picture shows the
-data, the model's decision regions (shaded by the predicted probability)
-and the loss during training.  They are written to ``out/mlp_classifier/``.
+Both are written as a PyTorch user would write them (``nn.Sequential``,
+``optim.Adam``, a ``DataLoader`` and the usual epoch loop; with
+``import torch`` in place of the minigrad imports the training code is
+PyTorch's).  Each picture shows the data, the model's decision regions
+(shaded by the predicted probability) and the loss during training.  They are
+written to ``out/mlp_classifier/``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from matplotlib.colors import to_rgb
 
 import minigrad as mg
 import minigrad.lab.plot
+from minigrad import nn, optim
+from minigrad.utils.data import DataLoader, TensorDataset
 
 CLASS_COLORS = ["#1f77b4", "#d62728", "#2ca02c"]
 
@@ -44,16 +49,42 @@ def class_probabilities(model, points):
     """Probabilities of each class at ``points``: shape (N, K)."""
     model.eval()
     with mg.no_grad():
-        out = model(points).data
-    if out.shape[1] == 1:                      # one logit: Bernoulli
-        p1 = 1.0 / (1.0 + np.exp(-out[:, 0]))
-        return np.stack([1.0 - p1, p1], axis=1)
-    out = out - out.max(axis=1, keepdims=True)
-    p = np.exp(out)
-    return p / p.sum(axis=1, keepdims=True)
+        logits = model(mg.tensor(points))
+    if logits.shape[1] == 1:                   # one logit: Bernoulli
+        p1 = mg.sigmoid(logits)
+        return mg.cat([1.0 - p1, p1], dim=1).numpy()
+    return mg.softmax(logits, dim=-1).numpy()
 
 
-def draw(model, x, labels, history, title, path, resolution):
+def train(model, loss_fn, x, y, epochs, batch_size, lr, seed):
+    """The usual epoch loop: the loss of every minibatch and each epoch's mean."""
+    loader = DataLoader(TensorDataset(mg.tensor(x), mg.tensor(y)), batch_size=batch_size,
+                        shuffle=True, generator=seed)
+    opt = optim.Adam(model.parameters(), lr=lr)
+    batch_losses, epoch_losses = [], []
+    model.train()
+    for _ in range(epochs):
+        total = 0.0
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+            batch_losses.append(loss.item())
+            total += loss.item() * len(xb)
+        epoch_losses.append(total / len(x))
+    return batch_losses, epoch_losses
+
+
+def mlp(sizes):
+    """Linear layers with ReLUs between them (PyTorch's default initialization)."""
+    layers = []
+    for d_in, d_out in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(d_in, d_out), nn.ReLU()]
+    return nn.Sequential(*layers[:-1])
+
+
+def draw(model, x, labels, losses, title, path, resolution):
     fig, (ax, ax_loss) = mg.lab.plot.figure(1, 2, size=(11.0, 4.8),
                                             gridspec_kw={"width_ratios": [1.25, 1]})
     g0, g1, points = grid_over(x, resolution)
@@ -77,10 +108,11 @@ def draw(model, x, labels, history, title, path, resolution):
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
-    steps_per_epoch = len(history.loss) / max(len(history.epoch_loss), 1)
-    ax_loss.plot(np.arange(len(history.loss)) / steps_per_epoch, history.loss, lw=0.8,
+    batch_losses, epoch_losses = losses
+    steps_per_epoch = len(batch_losses) / max(len(epoch_losses), 1)
+    ax_loss.plot(np.arange(len(batch_losses)) / steps_per_epoch, batch_losses, lw=0.8,
                  alpha=0.5, color="C0", label="each minibatch")
-    ax_loss.plot(np.arange(1, len(history.epoch_loss) + 1), history.epoch_loss, lw=2,
+    ax_loss.plot(np.arange(1, len(epoch_losses) + 1), epoch_losses, lw=2,
                  color="C1", label="epoch mean")
     ax_loss.set_yscale("log")
     ax_loss.set_xlabel("epoch")
@@ -94,30 +126,27 @@ def draw(model, x, labels, history, title, path, resolution):
 
 def moons(args):
     x, labels = mg.lab.datasets.make_moons(200, noise=0.12, seed=0)
-    model = mg.nn.MLP([2, 16, 16, 1], activation="relu", seed=0)
+    mg.manual_seed(0)
+    model = mlp([2, 16, 16, 1])
     y = labels.astype(np.float64).reshape(-1, 1)         # Bernoulli targets, one per logit
-
-    def loss_fn(logits, target):
-        return mg.losses.binary_cross_entropy_with_logits(logits, target, reduction="mean")
-
-    history = mg.fit(model, loss_fn, (x, y), mg.optim.Adam(model, lr=0.02),
-                     epochs=30 if args.quick else 200, batch_size=32, progress=False)
+    losses = train(model, nn.BCEWithLogitsLoss(), x, y, epochs=30 if args.quick else 200,
+                   batch_size=32, lr=0.02, seed=0)
     path = os.path.join(args.out, "moons.png")
-    accuracy = draw(model, x, labels, history, "Two moons", path, 60 if args.quick else 250)
+    accuracy = draw(model, x, labels, losses, "Two moons", path, 60 if args.quick else 250)
     print(f"two moons: {model.num_parameters()} parameters, final loss "
-          f"{history.epoch_loss[-1]:.4f}, accuracy {accuracy:.1%} -> {path}")
+          f"{losses[1][-1]:.4f}, accuracy {accuracy:.1%} -> {path}")
 
 
 def spirals(args):
     x, labels = mg.lab.datasets.make_spirals(450, classes=3, noise=0.2, seed=0)
-    model = mg.nn.MLP([2, 64, 64, 3], activation="relu", seed=0)
-    history = mg.fit(model, mg.losses.cross_entropy, (x, labels),
-                     mg.optim.Adam(model, lr=0.01), epochs=30 if args.quick else 400,
-                     batch_size=64, progress=False, seed=1)
+    mg.manual_seed(0)
+    model = mlp([2, 64, 64, 3])
+    losses = train(model, nn.CrossEntropyLoss(), x, labels, epochs=30 if args.quick else 400,
+                   batch_size=64, lr=0.01, seed=1)
     path = os.path.join(args.out, "spirals.png")
-    accuracy = draw(model, x, labels, history, "Spirals", path, 60 if args.quick else 250)
+    accuracy = draw(model, x, labels, losses, "Spirals", path, 60 if args.quick else 250)
     print(f"spirals: {model.num_parameters()} parameters, final loss "
-          f"{history.epoch_loss[-1]:.4f}, accuracy {accuracy:.1%} -> {path}")
+          f"{losses[1][-1]:.4f}, accuracy {accuracy:.1%} -> {path}")
 
 
 def main():

@@ -5,9 +5,9 @@ Each function takes PyTorch's arguments: sizes as separate ints or one tuple
 ``requires_grad=``.  Without ``dtype=`` they make the default dtype, which
 ``mg.set_default_dtype`` sets as ``torch.set_default_dtype`` does.  One
 difference is deliberate: minigrad's default dtype is float64
-(``mg.float64``), where PyTorch's is float32, and ``mg.arange(5)`` is a float
-tensor like ``mg.tensor(range(5))``.  ``randint`` gives int64, as in PyTorch,
-because its values are meant as indices and class labels.
+(``mg.float64``), where PyTorch's is float32.  As in PyTorch, integer
+arguments give integer tensors where the dtype follows the values
+(``mg.arange(5)``, ``mg.full((2,), 7)`` and ``randint`` are int64).
 
 The random functions draw from the one package generator,
 ``minigrad.random.default_generator`` (seeded with 0 when minigrad is
@@ -129,11 +129,18 @@ def ones(*size, dtype=None, requires_grad=False):
 def full(size, fill_value, dtype=None, requires_grad=False):
     """A tensor of shape ``size`` filled with ``fill_value``.
 
+    As ``torch.full``, the dtype follows ``fill_value``: an int gives int64, a
+    bool bool, a float the default float dtype.
+
     >>> import minigrad as mg
-    >>> mg.full((2,), 7.0)
-    tensor([7., 7.])
+    >>> mg.full((2,), 7.0), mg.full((2,), 7)
+    (tensor([7., 7.]), tensor([7, 7]))
     """
     size = _size((size,) if isinstance(size, (tuple, list)) else (size,), "full")
+    if dtype is None and isinstance(fill_value, (bool, np.bool_)):
+        dtype = np.bool_
+    elif dtype is None and _is_int(fill_value):
+        dtype = np.int64
     return _make(np.full(size, fill_value), dtype, requires_grad)
 
 
@@ -161,13 +168,22 @@ def eye(n, m=None, dtype=None, requires_grad=False):
 def arange(start, end=None, step=1, dtype=None, requires_grad=False):
     """``start, start + step, ...`` up to but excluding ``end``; ``arange(n)`` is ``0..n-1``.
 
+    As ``torch.arange``: int64 when ``start``, ``end`` and ``step`` are all
+    integers, the default float dtype otherwise.
+
     >>> import minigrad as mg
     >>> mg.arange(4), mg.arange(1, 2, 0.5)
-    (tensor([0., 1., 2., 3.]), tensor([1. , 1.5]))
+    (tensor([0, 1, 2, 3]), tensor([1. , 1.5]))
     """
     if end is None:
         start, end = 0, start
+    if dtype is None and all(_is_int(v) for v in (start, end, step)):
+        dtype = np.int64
     return _make(np.arange(start, end, step), dtype, requires_grad)
+
+
+def _is_int(v):
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
 
 def linspace(start, end, steps, dtype=None, requires_grad=False):

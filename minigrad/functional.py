@@ -244,7 +244,7 @@ def astype(x, dtype):
     >>> import numpy as np, minigrad as mg
     >>> x = mg.tensor([1.5, -2.5], requires_grad=True)
     >>> mg.astype(x, np.float32), mg.astype(x, "int64")
-    (tensor([ 1.5, -2.5], dtype=float32, op=astype), tensor([ 1, -2], dtype=int64))
+    (tensor([ 1.5, -2.5], dtype=float32, op=astype), tensor([ 1, -2]))
     """
     dtype = _as_dtype("astype", dtype)
     if dtype.kind != "f":
@@ -312,7 +312,7 @@ def _long(self):
 
     >>> import minigrad as mg
     >>> mg.tensor([1.7, -1.7]).long()
-    tensor([ 1, -1], dtype=int64)
+    tensor([ 1, -1])
     """
     return _cast(self, np.dtype(np.int64))
 

@@ -280,11 +280,11 @@ def constant(a):
     ``np.sqrt(d)``) becomes the Python number it holds, so it never promotes
     a float32 tensor (PyTorch's rule: a scalar never raises a tensor's float
     precision); a list or tuple becomes an array as ``mg.tensor`` makes it
-    (float64 for integers), so the backward pass gets an array like every
-    other operand.  Anything else (arrays included) is kept.
+    (int64 for Python ints, as torch.tensor), so the backward pass gets an
+    array like every other operand.  Anything else (arrays included) is kept.
 
     >>> import numpy as np
-    >>> constant(np.float64(2.0)), constant([1, 2])
+    >>> constant(np.float64(2.0)), constant([1.0, 2.0])
     (2.0, array([1., 2.]))
     """
     if isinstance(a, (np.number, np.bool_)):

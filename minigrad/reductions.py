@@ -205,7 +205,7 @@ def max(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
     >>> x.max()
     tensor(5.)
     >>> x.max(dim=1)
-    max(values=tensor([5., 4.]), indices=tensor([1, 0], dtype=int64))
+    max(values=tensor([5., 4.]), indices=tensor([1, 0]))
     >>> mg.max(x, axis=0)
     tensor([4., 5.])
     """
@@ -220,7 +220,7 @@ def min(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
     >>> import minigrad as mg
     >>> x = mg.tensor([[1.0, 5.0], [4.0, 2.0]])
     >>> x.min(), x.min(0).indices, mg.min(x, axis=1)
-    (tensor(1.), tensor([0, 1], dtype=int64), tensor([1., 2.]))
+    (tensor(1.), tensor([0, 1]), tensor([1., 2.]))
     """
     return _extreme("min", numpy_keywords("min", x, out=out), dim, keepdim, axis, keepdims)
 
@@ -277,7 +277,7 @@ def argmax(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
     >>> import minigrad as mg
     >>> x = mg.tensor([[1.0, 5.0], [4.0, 2.0]])
     >>> x.argmax(), x.argmax(dim=1), mg.argmax(x, dim=0, keepdim=True)
-    (tensor(1, dtype=int64), tensor([1, 0], dtype=int64), tensor([[1, 0]], dtype=int64))
+    (tensor(1), tensor([1, 0]), tensor([[1, 0]]))
     """
     return _arg("argmax", np.argmax, numpy_keywords("argmax", x, out=out), dim, keepdim, axis,
                 keepdims)
@@ -289,7 +289,7 @@ def argmin(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
 
     >>> import minigrad as mg
     >>> mg.tensor([[1.0, 5.0], [4.0, 2.0]]).argmin(dim=1)
-    tensor([0, 1], dtype=int64)
+    tensor([0, 1])
     """
     return _arg("argmin", np.argmin, numpy_keywords("argmin", x, out=out), dim, keepdim, axis,
                 keepdims)

@@ -86,9 +86,11 @@ def version_at(t, seq):
 
 _F64 = np.dtype(np.float64)
 
-#: ``DEFAULT_DTYPE[0]`` is the dtype Python floats and integer data become
-#: (``mg.set_default_dtype``, in ``creation.py``, sets it).  One value for the
-#: whole process, as in PyTorch, read once per conversion.
+_INT64, _BOOL = np.dtype(np.int64), np.dtype(np.bool_)
+
+#: ``DEFAULT_DTYPE[0]`` is the dtype Python floats become (``mg.set_default_dtype``,
+#: in ``creation.py``, sets it).  One value for the whole process, as in
+#: PyTorch, read once per conversion.
 DEFAULT_DTYPE = [_F64]
 
 
@@ -106,9 +108,10 @@ def _check_differentiable_dtype(data, where):
 
 
 def to_array(data, dtype=None):
-    """Convert user data to an ndarray of ``dtype``, or else: Python floats and
-    integer data to the default dtype (float64 unless ``set_default_dtype``
-    changed it), float arrays and NumPy float scalars as they are."""
+    """Convert user data to an ndarray of ``dtype``, or else as ``torch.tensor``
+    does: Python floats to the default dtype (float64 unless
+    ``set_default_dtype`` changed it), integers to int64 and booleans to bool,
+    NumPy arrays and scalars with their own dtype."""
     if isinstance(data, Tensor):
         data = data.data
     if dtype is not None:
@@ -127,7 +130,9 @@ def to_array(data, dtype=None):
         raise DTypeError(f"mg.tensor: the data holds None (shape {arr.shape}); a tensor "
                          f"holds numbers. Replace None with a number (or float('nan') if "
                          f"a missing value is meant).")
-    if arr.dtype.kind in "biu" or arr.dtype == object and _all_numbers(arr):
+    if arr.dtype.kind in "iu" and not isinstance(data, (np.ndarray, np.generic)):
+        return arr.astype(np.int64, copy=False)      # Python ints: int64 on every platform
+    if arr.dtype == object and _all_numbers(arr):
         arr = arr.astype(DEFAULT_DTYPE[0])
     return arr
 
@@ -321,7 +326,8 @@ class Tensor:
         body = np.array2string(self._data, separator=", ", precision=4,
                                threshold=20, prefix="tensor(")
         extras = []
-        if self._data.dtype != DEFAULT_DTYPE[0]:     # as torch: the default goes unsaid
+        # As torch prints: the default float dtype, int64 and bool go unsaid.
+        if self._data.dtype not in (DEFAULT_DTYPE[0], _INT64, _BOOL):
             extras.append(f"dtype={self.dtype}")
         if self._op is not None:
             extras.append(f"op={self._op.name}")
@@ -467,12 +473,14 @@ _INSTALLED = {}
 
 
 def tensor(data, requires_grad=False, name=None, dtype=None):
-    """Make a tensor. Python numbers and integer data become the default dtype
-    (float64 unless ``mg.set_default_dtype`` says float32); float arrays keep theirs.
+    """Make a tensor, as ``torch.tensor`` does: Python floats become the default
+    dtype (float64 unless ``mg.set_default_dtype`` says float32), Python ints
+    int64 and booleans bool; NumPy arrays and scalars keep their dtype.  Only a
+    floating-point tensor can require grad.
 
     >>> import minigrad as mg
-    >>> mg.tensor(3).dtype
-    dtype('float64')
+    >>> mg.tensor(3.0).dtype, mg.tensor(3).dtype
+    (dtype('float64'), dtype('int64'))
     >>> mg.tensor([1.0, 2.0], requires_grad=True, name="w")
     tensor([1., 2.], requires_grad=True, name='w')
     """

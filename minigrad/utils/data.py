@@ -15,12 +15,12 @@ do the same job on plain arrays; this module is for scripts written for PyTorch.
 >>> import minigrad as mg
 >>> ds = mg.utils.data.TensorDataset(mg.arange(5), 10 * mg.arange(5))
 >>> len(ds), ds[1]
-(5, (tensor(1.), tensor(10.)))
+(5, (tensor(1), tensor(10)))
 >>> for xb, yb in mg.utils.data.DataLoader(ds, batch_size=2):
 ...     print(xb, yb)
-tensor([0., 1.]) tensor([ 0., 10.])
-tensor([2., 3.]) tensor([20., 30.])
-tensor([4.]) tensor([40.])
+tensor([0, 1]) tensor([ 0, 10])
+tensor([2, 3]) tensor([20, 30])
+tensor([4]) tensor([40])
 """
 
 from __future__ import annotations

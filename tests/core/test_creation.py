@@ -37,7 +37,8 @@ def test_values_by_hand():
     np.testing.assert_array_equal(mg.arange(3).data, [0.0, 1.0, 2.0])
     np.testing.assert_array_equal(mg.arange(1, 7, 2).data, [1.0, 3.0, 5.0])
     np.testing.assert_array_equal(mg.linspace(-1, 1, 3).data, [-1.0, 0.0, 1.0])
-    assert mg.arange(3).dtype == np.float64      # minigrad's default, as mg.tensor(range(3))
+    assert mg.arange(3).dtype == np.int64        # as torch.arange: integer arguments
+    assert mg.arange(3.0).dtype == np.float64 and mg.full((2,), 7).dtype == np.int64
 
 
 def test_dtype_and_requires_grad_keywords():

@@ -32,11 +32,14 @@ def test_every_spelling_of_the_two_float_dtypes(name):
         assert mg.tensor(0.5).dtype == np.dtype(name)
 
 
-def test_python_floats_and_integer_data_take_the_default():
+def test_python_floats_take_the_default_and_integers_stay_integers():
     mg.set_default_dtype(mg.float32)
-    for data in (1.5, [1.0, 2.0], [[1.0], [2.5]], 3, [1, 2], [True, False], range(3)):
+    for data in (1.5, [1.0, 2.0], [[1.0], [2.5]], [1, 2.5]):
         assert mg.tensor(data).dtype == np.float32, data
-    assert mg.tensor(np.arange(3)).dtype == np.float32      # integer arrays too
+    for data in (3, [1, 2], range(3)):                     # as torch.tensor: int64
+        assert mg.tensor(data).dtype == np.int64, data
+    assert mg.tensor([True, False]).dtype == np.bool_
+    assert mg.tensor(np.arange(3, dtype=np.int32)).dtype == np.int32   # arrays keep theirs
     assert mg.tensor([mg.tensor(1.0), 2.0]).dtype == np.float32
 
 
@@ -54,7 +57,7 @@ def test_numpy_float_data_and_explicit_dtypes_keep_theirs():
 def test_creation_functions_take_the_default():
     mg.set_default_dtype(mg.float32)
     made = [mg.zeros(2), mg.ones(2, 3), mg.full((2,), 7.0), mg.empty(2), mg.eye(2),
-            mg.arange(3), mg.arange(0.0, 1.0, 0.25), mg.linspace(0, 1, 5), mg.rand(2),
+            mg.arange(3.0), mg.arange(0.0, 1.0, 0.25), mg.linspace(0, 1, 5), mg.rand(2),
             mg.randn(2), mg.rand_like([1.0, 2.0]), mg.zeros_like([1.0])]
     assert [t.dtype for t in made] == [np.float32] * len(made)
     assert mg.randint(3, (4,)).dtype == np.int64

@@ -354,12 +354,15 @@ def test_float32_is_kept_and_grads_are_float32():
     assert g.dtype == np.float32
 
 
-def test_ints_and_python_numbers_become_float64():
-    assert mg.tensor(3).dtype == np.float64
-    assert mg.tensor([1, 2]).dtype == np.float64
-    assert mg.tensor(np.array([1, 2], dtype=np.int32)).dtype == np.float64
-    assert mg.tensor([True, False]).dtype == np.float64
+def test_data_types_follow_torch_tensor():
+    # torch.tensor's rules: Python floats -> the default float, Python ints -> int64,
+    # bools -> bool, NumPy data keeps its dtype; arithmetic with a float promotes.
+    assert mg.tensor(3.0).dtype == np.float64
+    assert mg.tensor(3).dtype == np.int64 and mg.tensor([1, 2]).dtype == np.int64
+    assert mg.tensor(np.array([1, 2], dtype=np.int32)).dtype == np.int32
+    assert mg.tensor([True, False]).dtype == np.bool_
     assert mg.tensor(np.float32(1.5)).dtype == np.float32
+    assert (mg.tensor([1, 2]) * 0.5).dtype == np.float64
 
 
 def test_powers_of_negative_bases_with_constant_exponents():

@@ -148,9 +148,11 @@ def test_requires_grad_on_existing_integer_tensor_names_the_tensor():
         t.requires_grad_()
 
 
-def test_python_ints_are_converted_not_refused():
-    t = mg.tensor([1, 2, 3], requires_grad=True)
-    assert t.dtype == np.float64 and t.requires_grad
+def test_integer_data_that_requires_grad_says_to_use_floats():
+    # as torch: integer tensors cannot require grad, and the message says what to write
+    with pytest.raises(mg.DTypeError, match=r"floating-point.*int64.*dtype=np.float64"):
+        mg.tensor([1, 2, 3], requires_grad=True)
+    assert mg.tensor([1.0, 2, 3], requires_grad=True).dtype == np.float64
 
 
 # ---------------------------------------------------------------- backward
@@ -232,7 +234,7 @@ def test_op_without_vjp_on_tensors_that_require_grad():
 # ------------------------------------------------- errors added after review
 def test_float_index_tensor_says_to_use_integers():
     with pytest.raises(mg.IndexingError, match=r"getitem: index arrays must hold integers.*int64"):
-        mg.tensor([1.0, 2.0, 3.0])[mg.tensor([0, 2])]
+        mg.tensor([1.0, 2.0, 3.0])[mg.tensor([0.0, 2.0])]
 
 
 def test_out_of_range_index_names_the_shape():

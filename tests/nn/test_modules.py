@@ -29,9 +29,10 @@ def test_parameter_is_a_leaf_that_requires_grad():
     assert "Parameter(" in repr(p) and "name='w'" in repr(p)
 
 
-def test_parameter_rejects_integer_data_only_if_not_converted():
-    # integers become float64, as for mg.tensor
-    assert nn.Parameter([1, 2]).dtype == np.float64
+def test_parameter_refuses_integer_data_as_torch_does():
+    with pytest.raises(mg.DTypeError, match="floating-point"):
+        nn.Parameter([1, 2])
+    assert nn.Parameter([1.0, 2.0]).dtype == np.float64
 
 
 def test_named_parameters_are_dotted_and_in_assignment_order():
