@@ -68,6 +68,20 @@ def critical_points(resolution, starts_per_axis=8, steps=25):
     return kinds
 
 
+def save(fig, path):
+    """Save as PNG, then re-encode with a 256-colour palette: the smooth heatmaps make
+    large true-colour files, and the gallery keeps each picture small."""
+    from PIL import Image  # matplotlib's own dependency
+
+    import minigrad.lab.plot as mplot
+    mplot.save(fig, path)
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT,
+                                           dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+    return path
+
+
 def model(phi):
     """The Gabor model with parameters ``phi`` as a function of x, for a plot."""
     return lambda xs: models.gabor(xs, np.asarray(phi, dtype=np.float64))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from _gabor import AXES, L, X, Y, critical_points, loss_grid, model
+from _gabor import AXES, L, X, Y, critical_points, loss_grid, model, save
 
 import minigrad as mg
 import minigrad.lab.plot as mplot
@@ -37,17 +37,17 @@ def marked_points(crit):
 
 def draw(out_dir, quick=False):
     out = Path(out_dir)
-    resolution = 60 if quick else 200
+    resolution = 60 if quick else 120
     grid = loss_grid(resolution)
     crit = critical_points(resolution, 4 if quick else 8)
     points = marked_points(crit)
     files = [out / "fig6_4a_loss.png", out / "fig6_4b_models.png",
              out / "fig6_4_surface3d.png", out / "fig6_4_descents.png"]
 
-    fig = mplot.loss_surface(grid=grid, points=points, levels=25, size=(6.4, 5.0),
+    fig = mplot.loss_surface(grid=grid, points=points, levels=25, size=(6.4, 5.6),
                              title="a) Gabor loss: minima and saddle points", **AXES)
-    fig.axes[0].legend(loc="upper left", fontsize=8, framealpha=0.85)
-    mplot.save(fig, files[0])
+    fig.axes[0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8)
+    save(fig, files[0])
 
     # The global minimum and the four lowest local ones; the global one in panel (c).
     best, *local = crit["minimum"][:5]
@@ -64,7 +64,7 @@ def draw(out_dir, quick=False):
         ax.set_ylim(-1.25, 1.25)
         ax.get_legend().remove()
     fig.suptitle("The Gabor model at five minima of the loss: no small change lowers the loss")
-    mplot.save(fig, files[1])
+    save(fig, files[1])
 
     fig, ax = mplot.figure(size=(6.8, 5.4), subplot_kw={"projection": "3d"})
     P0, P1, Z = grid
@@ -80,7 +80,7 @@ def draw(out_dir, quick=False):
            title="Gabor loss as a surface")
     ax.view_init(elev=50, azim=-70)
     ax.legend(loc="upper left", fontsize=8)
-    mplot.save(fig, files[2])
+    save(fig, files[2])
 
     steps = 6 if quick else 40
     search = mg.optim.Bracketing(max_dist=2.0, thresh=1e-3)
@@ -101,5 +101,5 @@ def draw(out_dir, quick=False):
                              title="Gradient descent with line search: "
                                    "the start decides the minimum", **AXES)
     fig.axes[0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7)
-    mplot.save(fig, files[3])
+    save(fig, files[3])
     return files

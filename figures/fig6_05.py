@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from _gabor import AXES, L, X, Y, critical_points, loss_grid
+from _gabor import AXES, L, X, Y, critical_points, loss_grid, save
 
 import minigrad as mg
 import minigrad.lab.plot as mplot
@@ -46,7 +46,7 @@ def gd(start, steps):
 
 def draw(out_dir, quick=False):
     out = Path(out_dir)
-    resolution = 60 if quick else 200
+    resolution = 60 if quick else 120
     grid = loss_grid(resolution)
     minima = critical_points(resolution, 4 if quick else 8)["minimum"]
     best = minima[0][0]
@@ -69,7 +69,7 @@ def draw(out_dir, quick=False):
         labels = [f"point {k + 1} -> {ending(r)} (loss {r.loss[-1]:.2f}, {r.steps} steps)"
                   for k, r in enumerate(runs)]
         fig = mplot.loss_surface(grid=grid, trajectories=[r.x for r in runs], labels=labels,
-                                 points=points, levels=25, size=(6.6, 5.4), title=title,
+                                 points=points, levels=25, size=(6.8, 6.0), title=title,
                                  **AXES)
         ax = fig.axes[0]
         for k, s in enumerate(STARTS):
@@ -81,6 +81,6 @@ def draw(out_dir, quick=False):
                           for s in range(seeds))
             ax.set_title(f"{title}\nfrom point 2, {escaped} of {seeds} seeds reach the "
                          f"global minimum (seed {SEED} shown)", fontsize=10)
-        ax.legend(loc="lower left", fontsize=7, framealpha=0.85)
-        mplot.save(fig, path)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7)
+        save(fig, path)
     return files
