@@ -76,7 +76,7 @@ def save(fig, path):
     import minigrad.lab.plot as mplot
     mplot.save(fig, path)
     with Image.open(path) as im:
-        small = im.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT,
+        small = im.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE,
                                            dither=Image.Dither.NONE)
     small.save(path, optimize=True)
     return path

@@ -52,8 +52,9 @@ def draw(out_dir, quick=False):
 
     fig, ax = mplot.figure(size=(6.4, 5.2), subplot_kw={"projection": "3d"})
     P0, P1, Z = grid
+    detail = 15 if quick else 40
     ax.plot_surface(P0, P1, Z, cmap="viridis", alpha=0.75, linewidth=0, antialiased=True,
-                    rcount=40, ccount=40)
+                    rcount=detail, ccount=detail)
     lift = 0.02 * Z.max()       # keep the path visible above the surface
     ax.plot(path.x[:, 0], path.x[:, 1], path.loss + lift, "-o", color="#ff7f0e", mec="k",
             lw=2, ms=5, zorder=10, label="gradient descent + line search")

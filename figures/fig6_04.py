@@ -68,7 +68,7 @@ def draw(out_dir, quick=False):
 
     fig, ax = mplot.figure(size=(6.8, 5.4), subplot_kw={"projection": "3d"})
     P0, P1, Z = grid
-    detail = 25 if quick else 60
+    detail = 15 if quick else 60
     ax.plot_surface(P0, P1, Z, cmap="viridis", alpha=0.8, linewidth=0, rcount=detail,
                     ccount=detail)
     for name, (xy, marker, color) in points.items():
@@ -84,8 +84,9 @@ def draw(out_dir, quick=False):
 
     steps = 6 if quick else 40
     search = mg.optim.Bracketing(max_dist=2.0, thresh=1e-3)
+    starts = STARTS[::2] if quick else STARTS
     paths = [mg.lab.minimize(L, s, optimizer="GD", steps=steps, line_search=search).trajectory
-             for s in STARTS]
+             for s in starts]
     minima = [phi for phi, _ in crit["minimum"]]
     labels = []
     for k, p in enumerate(paths):
@@ -98,8 +99,8 @@ def draw(out_dir, quick=False):
                              points={"global minimum": points["global minimum"],
                                      "local minima": points["local minima"]},
                              points_on_top=False, levels=25, size=(7.6, 5.6),
-                             title="Gradient descent with line search: "
-                                   "the start decides the minimum", **AXES)
+                             title=f"Gradient descent with line search from {len(starts)} starts: "
+                                   "the start decides", **AXES)
     fig.axes[0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7)
     save(fig, files[3])
     return files
