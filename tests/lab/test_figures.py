@@ -38,11 +38,12 @@ def test_the_modules_are_found_in_figure_order():
 @pytest.mark.parametrize("number,path", MODULES, ids=[p.stem for _, p in MODULES])
 def test_each_figure_module_writes_its_pngs(number, path, tmp_path):
     module = make_figures.load(path)
-    assert module.__doc__ and f"6.{number}" in module.__doc__.splitlines()[0]
+    assert module.__doc__ and re.search(rf"\b6\.{number}\b", module.__doc__), \
+        f"{path.name}: the docstring should name the book figure 6.{number}"
     written = module.draw(tmp_path, quick=True)
     assert written, f"{path.name} wrote no file"
     for f in map(Path, written):
-        assert f.parent == tmp_path and f.exists()
+        assert f.resolve().parent == tmp_path.resolve() and f.exists()
         match = FILE_NAME.fullmatch(f.name)
         assert match, f"{f.name} is not named fig6_<n>[letter]_<what>.png"
         assert int(match.group(1)) == number
