@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test docs bench lint clean
+.PHONY: demo test docs bench lint clean figures
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,12 @@ demo: $(VENV)/.installed
 	$(BIN)/python examples/quickstart.py
 	$(BIN)/python examples/tour.py
 
+# Every figure of chapter 6, drawn with minigrad, into out/figures/ (QUICK=1: a fast pass).
+figures: $(VENV)/.installed
+	$(BIN)/python figures/make_figures.py $(if $(QUICK),--quick)
+
 test: $(VENV)/.installed
-	$(BIN)/ruff check minigrad tests examples benchmarks exercises scripts
+	$(BIN)/ruff check minigrad tests examples benchmarks exercises scripts figures
 	$(BIN)/python -m pytest
 
 $(VENV)/.docs-installed: pyproject.toml | $(VENV)/.installed

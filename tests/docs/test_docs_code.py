@@ -5,9 +5,9 @@ as a doctest (``--doctest-glob=*.md``), so each ``>>>`` example must print
 what the page says.  This file checks what doctest cannot see:
 
 * every Python block on the site's own pages (``CHECKED``: home, getting
-  started, tutorials, how-to guides, exercises, reference) is either a doctest
-  or explicitly marked as an illustration (first line ``# illustration``), so
-  no untested code hides in them;
+  started, tutorials, how-to guides, exercises, reference, the chapter-6
+  gallery) is either a doctest or explicitly marked as an illustration (first
+  line ``# illustration``), so no untested code hides in them;
 * every page in the ``mkdocs.yml`` nav exists, and every page is in the nav;
 * every ``::: module`` of the API reference names an importable object;
 * every image a page embeds exists.
@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
 CHECKED = [p for p in PAGES if p.relative_to(DOCS).parts[0] in
-           ("index.md", "getting-started.md", "tutorials", "how-to", "exercises", "reference")]
+           ("index.md", "getting-started.md", "tutorials", "how-to", "exercises", "reference",
+            "chapter6")]
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
 
 
