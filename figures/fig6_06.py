@@ -178,7 +178,15 @@ def panel_d(x, y, phi, batch, step, quick, out):
     ax.grid(alpha=0.3)
     fig.suptitle(f"Batch {tuple(int(i) for i in batch)}: downhill on its own loss, uphill on "
                  "the full loss (how SGD can leave a valley); colour: log10 loss")
-    return mplot.save(fig, out)
+    return save(fig, out, quick)
+
+
+
+def save(fig, path, quick):
+    """Save as PNG; the quick form skips the layout pass and uses a low resolution."""
+    if quick:
+        fig.set_layout_engine("none")
+    return Path(mplot.save(fig, path, dpi=50 if quick else 100))
 
 
 def draw(out_dir, quick=False):
@@ -195,13 +203,13 @@ def draw(out_dir, quick=False):
     fig, ax = mplot.figure(size=(8.0, 6.4))
     panel_a(ax, grid_of(L, 60 if quick else 160), L, len(x), PHI_T, batches, steps, full_step,
             quick)
-    mplot.save(fig, paths[0])
+    save(fig, paths[0], quick)
 
     b, c, d = choose_batches(x, y, PHI_T, batches, steps, J.sum(axis=0))
     for path, k, letter in ((paths[1], b, "b"), (paths[2], c, "c")):
         fig, axes = mplot.figure(1, 2, size=(12.0, 4.8))
         batch_panels(fig, axes, x, y, PHI_T, batches[k], steps[k],
                      f"{letter}) loss of batch {tuple(int(i) for i in batches[k])}", quick)
-        mplot.save(fig, path)
+        save(fig, path, quick)
     panel_d(x, y, PHI_T, batches[d], steps[d], quick, paths[3])
     return paths

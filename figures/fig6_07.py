@@ -51,6 +51,14 @@ def sgd_runs(name, quick=False):
     return runs, loss
 
 
+
+def save(fig, path, quick):
+    """Save as PNG; the quick form skips the layout pass and uses a low resolution."""
+    if quick:
+        fig.set_layout_engine("none")
+    return Path(mplot.save(fig, path, dpi=50 if quick else 100))
+
+
 def draw(out_dir, quick=False):
     """Write figure 6.7 for the Gabor and the linear model; return the paths."""
     paths = []
@@ -73,5 +81,5 @@ def draw(out_dir, quick=False):
         axes[2].legend(fontsize=8)
         fig.suptitle(f"{name.capitalize()} model, book data: batches of {batch}, lr {lr}, "
                      f"the same batches for both (colour: log10 loss)")
-        paths.append(mplot.save(fig, Path(out_dir) / f"fig6_7_{name}_sgd_vs_momentum.png"))
+        paths.append(save(fig, Path(out_dir) / f"fig6_7_{name}_sgd_vs_momentum.png", quick))
     return paths

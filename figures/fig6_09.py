@@ -50,6 +50,14 @@ def run(optimizer, hyper, steps):
         return mg.lab.minimize(loss, START, optimizer=optimizer, steps=steps, **hyper).trajectory
 
 
+
+def save(fig, path, quick):
+    """Save as PNG; the quick form skips the layout pass and uses a low resolution."""
+    if quick:
+        fig.set_layout_engine("none")
+    return Path(mplot.save(fig, path, dpi=50 if quick else 100))
+
+
 def draw(out_dir, quick=False):
     """Write the four panels of figure 6.9 into ``out_dir``; return their paths."""
     out_dir = Path(out_dir)
@@ -70,5 +78,5 @@ def draw(out_dir, quick=False):
                            points={"minimum": (np.zeros((1, 2)), "o", "#c8c8c8")},
                            title=title, xlabel=r"$\phi_0$ (shallow direction)",
                            ylabel=r"$\phi_1$ (steep direction)")
-        paths.append(mplot.save(fig, out_dir / name))
+        paths.append(save(fig, out_dir / name, quick))
     return paths

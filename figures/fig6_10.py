@@ -89,6 +89,14 @@ def history_panel(axes, f, result):
     bottom.grid(alpha=0.3)
 
 
+
+def save(fig, path, quick):
+    """Save as PNG; the quick form skips the layout pass and uses a low resolution."""
+    if quick:
+        fig.set_layout_engine("none")
+    return Path(mplot.save(fig, path, dpi=50 if quick else 100))
+
+
 def draw(out_dir, quick=False):
     """Write the three panels of figure 6.10 into ``out_dir``; return their paths."""
     out_dir = Path(out_dir)
@@ -100,14 +108,14 @@ def draw(out_dir, quick=False):
     first = ("L[b] > L[c]: the minimum is not in [a, b]", (br[0][0], br[0][1])) \
         if loss[1] > loss[2] else ("L[b] < L[c]: the minimum is not in [c, d]", (br[0][2], br[0][3]))
     bracket_panel(ax, f, br[0], "a) " + first[0], first[1])
-    mplot.save(fig, paths[0])
+    save(fig, paths[0], quick)
     loss = [f(v) for v in br[1]]
     second = ("L[b] > L[c]: eliminate [a, b]", (br[1][0], br[1][1])) \
         if loss[1] > loss[2] else ("L[b] < L[c]: eliminate [c, d]", (br[1][2], br[1][3]))
     fig, ax = mplot.figure(size=(7.0, 4.6))
     bracket_panel(ax, f, br[1], "b) in the refined region, " + second[0], second[1])
-    mplot.save(fig, paths[1])
+    save(fig, paths[1], quick)
     fig, axes = mplot.figure(2, 1, size=(7.0, 7.0), height_ratios=[1.3, 1.0])
     history_panel(axes, f, result)
-    mplot.save(fig, paths[2])
+    save(fig, paths[2], quick)
     return paths

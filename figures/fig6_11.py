@@ -118,6 +118,14 @@ def analyse():
     return rows
 
 
+
+def save(fig, path, quick):
+    """Save as PNG; the quick form skips the layout pass and uses a low resolution."""
+    if quick:
+        fig.set_layout_engine("none")
+    return Path(mplot.save(fig, path, dpi=50 if quick else 100))
+
+
 def draw(out_dir, quick=False):
     """Write figure 6.11 (the three functions, points 1-7 classified); return its path."""
     path = Path(out_dir) / "fig6_11_problem6_6.png"
@@ -147,4 +155,4 @@ def draw(out_dir, quick=False):
     fig.get_layout_engine().set(rect=(0, 0.07, 1, 0.93))
     fig.suptitle("Problem 6.6: which function is convex, and what are points 1-7? "
                  "(derivatives by mg.grad)")
-    return [mplot.save(fig, path)]
+    return [save(fig, path, quick)]
