@@ -86,8 +86,8 @@ def panel_a(ax, grid, L, n_data, phi, batches, steps, full_step, quick):
     shown = np.random.default_rng(0).choice(len(steps), 12, replace=False)
     for k in shown:
         _arrow(inset, phi, steps[k], "#ff7f0e", width=0.008)
-    _arrow(inset, phi, steps.mean(axis=0), "#1e90ff", label="mean of all steps", width=0.015)
-    inset.plot(*(phi + full_step * BATCH / n_data), "x", color="r", ms=9, mew=2,
+    _arrow(inset, phi, steps.mean(axis=0), "#1e90ff", label="mean of all steps", width=0.012)
+    inset.plot(*(phi + full_step * BATCH / n_data), "x", color="r", ms=9, mew=2, zorder=11,
                label=r"$\frac{3}{30}\times$ full-batch step")
     _point(inset, phi, None)
     inset.set_xlim(lo[0], hi[0])
@@ -95,7 +95,7 @@ def panel_a(ax, grid, L, n_data, phi, batches, steps, full_step, quick):
     inset.set_facecolor("#f2f2f2")
     inset.tick_params(labelsize=6)
     inset.set_title("zoom: samples of the step", fontsize=7)
-    inset.legend(fontsize=5.5, loc="upper left", framealpha=0.85)
+    inset.legend(fontsize=6.5, loc="lower right", framealpha=0.85)
     ax.indicate_inset_zoom(inset, edgecolor="w")
 
 
@@ -186,7 +186,7 @@ def save(fig, path, quick):
     """Save as PNG; the quick form skips the layout pass and uses a low resolution."""
     if quick:
         fig.set_layout_engine("none")
-    return Path(mplot.save(fig, path, dpi=50 if quick else 100))
+    return Path(mplot.save(fig, path, dpi=50 if quick else 90))
 
 
 def draw(out_dir, quick=False):

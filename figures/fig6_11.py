@@ -123,7 +123,7 @@ def save(fig, path, quick):
     """Save as PNG; the quick form skips the layout pass and uses a low resolution."""
     if quick:
         fig.set_layout_engine("none")
-    return Path(mplot.save(fig, path, dpi=50 if quick else 100))
+    return Path(mplot.save(fig, path, dpi=50 if quick else 90))
 
 
 def draw(out_dir, quick=False):
