@@ -62,7 +62,7 @@ def save(fig, path, quick):
 def draw(out_dir, quick=False):
     """Write figure 6.7 for the Gabor and the linear model; return the paths."""
     paths = []
-    for name, (_, model, batch, start, lr, steps, r0, r1) in SETTINGS.items():
+    for name, (_, _, batch, _, lr, _, r0, r1) in SETTINGS.items():
         runs, loss = sgd_runs(name, quick)
         grid = mplot.evaluate_grid(lambda P: loss(P[..., None]), r0, r1,
                                    60 if quick else 150, vectorized=True)

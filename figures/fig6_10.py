@@ -42,7 +42,8 @@ def slice_and_search(max_dist=MAX_DIST, thresh=1e-5):
 
 def _curve(ax, f, lo, hi):
     alphas = np.linspace(lo, hi, 300)
-    ax.plot(alphas, [f(a) for a in alphas], "k-", lw=1.6, label=r"loss along $-\partial L/\partial\phi$")
+    ax.plot(alphas, [f(a) for a in alphas], "k-", lw=1.6,
+            label=r"loss along $-\partial L/\partial\phi$")
     ax.set_xlabel(r"distance $\alpha$ along the downhill direction")
     ax.set_ylabel(r"loss $L[\phi - \alpha\,\partial L/\partial\phi]$")
     ax.grid(alpha=0.3)
@@ -65,6 +66,19 @@ def bracket_panel(ax, f, bracket, title, dropped):
     ax.set_ylim(lo_y, hi_y + 0.15 * (hi_y - lo_y))     # room for the labels of a and d
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="upper center")
+
+
+def verdict(f, bracket):
+    """The book's comparison of the two inner points and what it eliminates."""
+    a, b, c, d = bracket
+    if f(b) > f(c):
+        return "L[b] > L[c]: the minimum is not in [a, b]"
+    return "L[b] < L[c]: the minimum is not in [c, d]"
+
+
+def dropped(f, bracket):
+    a, b, c, d = bracket
+    return (a, b) if f(b) > f(c) else (c, d)
 
 
 def history_panel(axes, f, result):
@@ -103,18 +117,10 @@ def draw(out_dir, quick=False):
     f, result = slice_and_search(thresh=1e-4 if quick else 1e-5)
     br = result.brackets
     paths = [out_dir / f"fig6_10{p}_bracket.png" for p in "abc"]
-    loss = [f(v) for v in br[0]]
-    fig, ax = mplot.figure(size=(7.0, 4.6))
-    first = ("L[b] > L[c]: the minimum is not in [a, b]", (br[0][0], br[0][1])) \
-        if loss[1] > loss[2] else ("L[b] < L[c]: the minimum is not in [c, d]", (br[0][2], br[0][3]))
-    bracket_panel(ax, f, br[0], "a) " + first[0], first[1])
-    save(fig, paths[0], quick)
-    loss = [f(v) for v in br[1]]
-    second = ("L[b] > L[c]: eliminate [a, b]", (br[1][0], br[1][1])) \
-        if loss[1] > loss[2] else ("L[b] < L[c]: eliminate [c, d]", (br[1][2], br[1][3]))
-    fig, ax = mplot.figure(size=(7.0, 4.6))
-    bracket_panel(ax, f, br[1], "b) in the refined region, " + second[0], second[1])
-    save(fig, paths[1], quick)
+    for k, prefix in enumerate(["a) ", "b) in the refined region, "]):
+        fig, ax = mplot.figure(size=(7.0, 4.6))
+        bracket_panel(ax, f, br[k], prefix + verdict(f, br[k]), dropped(f, br[k]))
+        save(fig, paths[k], quick)
     fig, axes = mplot.figure(2, 1, size=(7.0, 7.0), height_ratios=[1.3, 1.0])
     history_panel(axes, f, result)
     save(fig, paths[2], quick)
