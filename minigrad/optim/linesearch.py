@@ -25,6 +25,9 @@ class LineSearchResult:
     When the search ran inside an optimizer, ``origin`` is the flattened start
     point and ``direction`` the flattened search direction (``-g``), so
     :meth:`positions` gives the probes as points in parameter space.
+    :class:`Bracketing` also keeps ``brackets``, shape ``(iterations + 1, 4)``:
+    the points ``a, b, c, d`` at the start of each iteration and at the end, so
+    the shrinking of Figure 6.10 can be drawn panel by panel.
     """
 
     lr: float
@@ -33,6 +36,7 @@ class LineSearchResult:
     iterations: int = 0
     origin: np.ndarray | None = field(default=None, repr=False)
     direction: np.ndarray | None = field(default=None, repr=False)
+    brackets: np.ndarray | None = field(default=None, repr=False)
 
     def positions(self):
         """The probes in parameter space, shape ``(n_probes, n_params)``."""
@@ -85,6 +89,9 @@ class Bracketing:
     >>> res = Bracketing(max_dist=2.0).search(lambda a: (a - 0.7) ** 2)
     >>> round(res.lr, 3)
     0.7
+    >>> res.brackets[:2].round(3)        # a, b, c, d; L(b) < L(c), so [c, d] goes first
+    array([[0.  , 0.66, 1.32, 2.  ],
+           [0.  , 0.44, 0.88, 1.32]])
     """
 
     def __init__(self, max_dist=1.0, thresh=1e-4, max_iter=100):
@@ -103,8 +110,10 @@ class Bracketing:
             L.cache[0.0] = float(f0)   # the loss where we stand is already known
         a, b, c, d = (0.0, 0.33 * self.max_dist, 0.66 * self.max_dist, self.max_dist)
         n_iter = 0
+        brackets = []
         while abs(b - c) > self.thresh and n_iter < self.max_iter:
             n_iter += 1
+            brackets.append((a, b, c, d))
             losses = (L(a), L(b), L(c), L(d))
             if np.argmin(losses) == 0:           # rule 1: a is lowest
                 b = a + (b - a) / 2
@@ -117,7 +126,9 @@ class Bracketing:
                 a = b
             b = a + (d - a) / 3
             c = a + 2 * (d - a) / 3
-        return L.result((b + c) / 2, n_iter)
+        result = L.result((b + c) / 2, n_iter)
+        result.brackets = np.array(brackets + [(a, b, c, d)])
+        return result
 
 
 def bracketing_search(f, max_dist=1.0, thresh=1e-4, max_iter=100):
