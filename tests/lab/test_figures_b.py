@@ -1,13 +1,11 @@
-"""The figure modules figures/fig6_06.py ... fig6_11.py: the quick form writes every
-PNG under its agreed name, and the numbers the pictures show are right."""
+"""The numbers that figures 6.6-6.11 show are right (tests/lab/test_figures.py runs
+every figure module and checks the files it writes)."""
 
 import importlib.util
 import itertools
-import re
 from pathlib import Path
 
 import numpy as np
-import pytest
 from optional_tools import require_module
 
 import minigrad as mg
@@ -15,16 +13,6 @@ import minigrad as mg
 require_module("matplotlib")
 
 FIGURES = Path(__file__).resolve().parents[2] / "figures"
-EXPECTED = {
-    6: ["fig6_6a_sgd_step_distribution.png", "fig6_6b_batch_loss.png",
-        "fig6_6c_batch_loss.png", "fig6_6d_uphill_on_full_loss.png"],
-    7: ["fig6_7_gabor_sgd_vs_momentum.png", "fig6_7_linear_sgd_vs_momentum.png"],
-    8: ["fig6_8_nesterov_geometry.png"],
-    9: ["fig6_9a_gd_small_lr.png", "fig6_9b_gd_large_lr.png",
-        "fig6_9c_normalized_gradients.png", "fig6_9d_adam.png"],
-    10: ["fig6_10a_bracket.png", "fig6_10b_bracket.png", "fig6_10c_bracket.png"],
-    11: ["fig6_11_problem6_6.png"],
-}
 
 
 def load(n):
@@ -32,19 +20,6 @@ def load(n):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-@pytest.mark.parametrize("n", sorted(EXPECTED))
-def test_quick_draw_writes_every_png_under_its_name(n, tmp_path):
-    module = load(n)
-    assert f"Figure 6.{n}" in module.__doc__
-    paths = [Path(p) for p in module.draw(tmp_path, quick=True)]
-    assert [p.name for p in paths] == EXPECTED[n]
-    for p in paths:
-        assert p.parent == tmp_path
-        assert re.fullmatch(rf"fig6_{n}[a-d]?_\w+\.png", p.name)
-        data = p.read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000
 
 
 def test_fig6_6_mean_batch_step_is_the_scaled_full_step():
