@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
 CHECKED = [p for p in PAGES if p.relative_to(DOCS).parts[0] in
-           ("index.md", "getting-started.md", "tutorials", "how-to", "exercises", "reference")]
+           ("index.md", "getting-started.md", "tutorials", "how-to", "exercises", "reference",
+            "problems")]
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
 
 
