@@ -27,7 +27,7 @@ DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.rglob("*.md"))
 CHECKED = [p for p in PAGES if p.relative_to(DOCS).parts[0] in
            ("index.md", "getting-started.md", "tutorials", "how-to", "exercises", "reference",
-            "chapter6")]
+            "chapter6", "problems")]
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
 
 
