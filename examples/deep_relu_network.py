@@ -132,8 +132,15 @@ def variance_through_depth(depth, width, n, seed=0):
     results = {}
     for label, (c, _) in INITS.items():
         std = np.sqrt(c / width)
-        net = nn.MLP([width] * (depth + 1), activation="relu", seed=seed,
-                     init=lambda shape, rng, std=std: init.normal(shape, std, rng))
+        # The PyTorch way: build the layers, then initialize them in place with
+        # nn.init (weights N(0, std^2), zero biases), from one seeded generator.
+        net = nn.Sequential(*[layer for _ in range(depth)
+                              for layer in (nn.Linear(width, width), nn.ReLU())][:-1])
+        generator = np.random.default_rng(seed)
+        for layer in net:
+            if isinstance(layer, nn.Linear):
+                init.normal_(layer.weight, mean=0.0, std=std, generator=generator)
+                init.zeros_(layer.bias)
         pre = []                                   # the pre-activations f_k of each layer
         h = mg.tensor(x)
         with np.errstate(over="ignore", under="ignore", invalid="ignore"):

@@ -2,8 +2,9 @@
 
 Run ``python examples/regression_optimizers.py`` (add ``--quick`` for a fast run).
 
-A network with two hidden layers of 20 tanh units learns a noisy sine wave
-(``mg.lab.datasets.sine``) under the least-squares loss.  The three runs start
+A network with two hidden layers of 20 tanh units (``nn.Sequential`` of
+``nn.Linear`` and ``nn.Tanh``, as in PyTorch) learns a noisy sine wave
+(``mg.lab.datasets.sine``) under the mean squared error (``nn.MSELoss``).  The three runs start
 from the same initial weights and see the same minibatches in the same
 order, so the only difference is the update rule:
 
@@ -24,6 +25,7 @@ import numpy as np
 
 import minigrad as mg
 import minigrad.lab.plot
+from minigrad import nn
 
 
 def options():
@@ -40,8 +42,10 @@ OPTIMIZERS = {
 }
 
 
-def mean_squares(pred, y):
-    return mg.losses.mse_loss(pred, y)
+def network():
+    """Two hidden layers of 20 tanh units, built as in PyTorch."""
+    return nn.Sequential(nn.Linear(1, 20), nn.Tanh(), nn.Linear(20, 20), nn.Tanh(),
+                         nn.Linear(20, 1))
 
 
 def main():
@@ -52,9 +56,10 @@ def main():
     epochs = 40 if args.quick else 600
     curves, models = {}, {}
     for name, make in OPTIMIZERS.items():
-        model = mg.nn.MLP([1, 20, 20, 1], activation="tanh", seed=0)   # same start for all
-        history = mg.fit(model, mean_squares, (x, y), make(model), epochs=epochs,
-                         batch_size=8, progress=False, seed=0)        # same batches for all
+        mg.manual_seed(0)
+        model = network()                                             # same start for all
+        history = mg.fit(model, nn.MSELoss(), (x, y), make(model.parameters()),
+                         epochs=epochs, batch_size=8, progress=False, seed=0)  # same batches
         curves[name] = (np.arange(1, epochs + 1), history.epoch_loss)
         models[name] = model
         print(f"{name:30s} final mean squared error {history.epoch_loss[-1]:.4f}")
