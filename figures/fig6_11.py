@@ -2,20 +2,23 @@
 
 The book's figure shows three 1-D curves with seven numbered points and asks
 which curve is convex and whether each point is a local minimum, the global
-minimum or neither.  The book does not give formulas for its curves, so this
-module uses three of its own with the same kinds of points:
+minimum or neither.  The book does not give formulas for its curves; the
+project's stand-ins, with the same kinds of points, and points 1-7 on them come
+from ``mg.lab.datasets.problem6_6_functions()`` (the worked problem 6.6 uses
+the same ones):
 
 * (a) ``0.3 x**2 + log(1 + exp(x))``: convex, one minimum (point 1);
 * (b) ``x**4/4 - x**2 + 0.3 x``: two valleys and a hill (points 2-4);
-* (c) ``x**4/4 - x**3/3``: a flat inflection, a valley, and a point on a slope (5-7).
+* (c) ``x**4/4 - x**3/3``: a point on a slope, a flat inflection, a valley (5-7).
 
-Every derivative comes from ``mg.grad`` (nested for the second and third):
-critical points are where ``f'`` changes sign (refined by Newton's method on
-``f'``), ``mg.lab.classify_critical_point`` reads the sign of ``f''`` there, a
-zero ``f''`` with a non-zero ``f'''`` is a flat inflection, and a minimum is
-global when no point of the (wide) grid is lower.  Convexity is checked with
-``mg.lab.check_convexity`` (``f'' >= 0`` at sampled points).  Writes
-``fig6_11_problem6_6.png``.
+Every derivative comes from ``mg.grad`` (nested for the second and third).
+The module checks the given points against its own search (critical points
+are where ``f'`` changes sign, refined by Newton's method on ``f'``), then
+classifies each one: ``mg.lab.classify_critical_point`` reads the sign of
+``f''``, a zero ``f''`` with a non-zero ``f'''`` is a flat inflection, and a
+minimum is global when no point of the (wide) grid is lower.  Convexity is
+checked with ``mg.lab.check_convexity`` (``f'' >= 0`` at sampled points).
+Writes ``fig6_11_problem6_6.png``.
 """
 
 from __future__ import annotations
@@ -27,24 +30,8 @@ import numpy as np
 import minigrad as mg
 import minigrad.lab.plot as mplot
 
-
-def f_a(x):
-    return 0.3 * x ** 2 + mg.log(1.0 + mg.exp(x))
-
-
-def f_b(x):
-    return x ** 4 / 4 - x ** 2 + 0.3 * x
-
-
-def f_c(x):
-    return x ** 4 / 4 - x ** 3 / 3
-
-
-FUNCTIONS = [   # (panel, formula, function, plotted range, extra non-critical points)
-    ("a", r"$0.3x^2 + \log(1 + e^x)$", f_a, (-3.0, 2.5), []),
-    ("b", r"$x^4/4 - x^2 + 0.3x$", f_b, (-2.1, 2.0), []),
-    ("c", r"$x^4/4 - x^3/3$", f_c, (-0.9, 1.55), [-0.6]),
-]
+FUNCTIONS, FORMULAS, POINTS = mg.lab.datasets.problem6_6_functions()
+RANGES = {"a": (-3.0, 2.5), "b": (-2.1, 2.0), "c": (-0.9, 1.55)}     # plotted ranges
 STYLE = {"global minimum": ("o", "#808080"), "local minimum": ("o", "#00c8ff"),
          "neither (maximum)": ("v", "C3"), "neither (flat inflection)": ("s", "C1"),
          "neither (not a critical point)": ("D", "C4")}
@@ -106,17 +93,28 @@ def classify(f, x, lo, hi):
 
 
 def analyse():
-    """Every panel: (panel, formula, f, range, convexity report, [(number, x, class)])."""
-    rows, number = [], 1
-    for panel, formula, f, (lo, hi), extra in FUNCTIONS:
-        points = []
-        for x in sorted(critical_points(f, lo, hi) + extra):
-            points.append((number, x, classify(f, x, lo, hi)))
-            number += 1
-        convex = mg.lab.check_convexity(scalar(f), [lo], [hi], samples=60)
-        rows.append((panel, formula, f, (lo, hi), convex, points))
-    return rows
+    """Every panel: (panel, formula, f, range, convexity report, [(number, x, class)]).
 
+    The points are the shared ones; this module's search must find exactly their
+    critical points, and each class worked out here must be the shared answer.
+    """
+    rows = []
+    for panel, f in FUNCTIONS.items():
+        lo, hi = RANGES[panel]
+        given = [(n, x, answer) for n, (p, x, answer) in POINTS.items() if p == panel]
+        critical = [x for _, x, answer in given if answer != "neither (not a critical point)"]
+        found = critical_points(f, lo, hi)
+        if len(found) != len(critical) or not np.allclose(found, critical, atol=1e-6):
+            raise AssertionError(f"panel {panel}: critical points {found}, given {critical}")
+        points = []
+        for number, x, answer in given:
+            kind = classify(f, x, lo, hi)
+            if kind != answer:
+                raise AssertionError(f"point {number}: worked out {kind!r}, given {answer!r}")
+            points.append((number, x, kind))
+        convex = mg.lab.check_convexity(scalar(f), [lo], [hi], samples=60)
+        rows.append((panel, FORMULAS[panel], f, (lo, hi), convex, points))
+    return rows
 
 
 def save(fig, path, quick):

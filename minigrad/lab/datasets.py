@@ -18,7 +18,8 @@ The toy *functions* (:func:`bowl`, :func:`rosenbrock`, :func:`saddle`) are loss
 surfaces written with minigrad operations, so that optimizers can run on them
 directly.  They take ``phi`` whose first axis holds the two coordinates, so
 the same function evaluates one point (shape ``(2,)``) or a whole grid (shape
-``(2, H, W)``) for a picture.
+``(2, H, W)``) for a picture.  :func:`problem6_6_functions` gives the three
+one-dimensional losses (and points 1-7) of problem 6.6 and figure 6.11.
 
 >>> import minigrad as mg
 >>> x, y = mg.lab.datasets.gabor()
@@ -30,14 +31,18 @@ the same function evaluates one point (shape ``(2,)``) or a whole grid (shape
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 
 from ..autograd import no_grad
+from ..functional import softplus
 from ..tensor import as_tensor
 from . import book_data, models
 
 __all__ = ["book_linear", "book_gabor", "linear_regression", "gabor", "two_class_1d", "sine",
            "bowl", "rosenbrock", "saddle", "BOWL_MINIMUM", "ROSENBROCK_MINIMUM",
+           "problem6_6_functions",
            "make_moons", "make_spirals"]
 
 
@@ -185,6 +190,72 @@ def saddle(phi):
     """
     phi = as_tensor(phi)
     return phi[0] ** 2 - phi[1] ** 2
+
+
+# ------------------------------------------- problem 6.6 / figure 6.11: three 1-D losses
+Problem6_6 = namedtuple("Problem6_6", "functions formulas points")
+
+
+def _problem6_6_a(x):
+    return 0.3 * x ** 2 + softplus(x)          # softplus(x) = log(1 + exp(x)), stably
+
+
+def _problem6_6_b(x):
+    return x ** 4 / 4 - x ** 2 + 0.3 * x
+
+
+def _problem6_6_c(x):
+    return x ** 4 / 4 - x ** 3 / 3
+
+
+def problem6_6_functions():
+    """The three 1-D losses of problem 6.6 (the book's figure 6.11) and points 1-7 on them.
+
+    The book draws its three curves without formulas, so these are stand-ins
+    with the same kinds of points, chosen for this project's figure 6.11
+    (``figures/fig6_11.py``) and used by the worked problem 6.6 as well:
+
+    * (a) ``0.3 x**2 + log(1 + exp(x))``: convex; point 1 is its only minimum;
+    * (b) ``x**4/4 - x**2 + 0.3 x``: a deeper valley (point 2), a hill (3) and
+      a shallower valley (4);
+    * (c) ``x**4/4 - x**3/3``: a point on a slope (5), a flat inflection at 0
+      (6) and a valley at 1 (7).
+
+    Returns ``Problem6_6(functions, formulas, points)``: ``functions`` maps the
+    panel ("a", "b", "c") to its function, written with minigrad operations
+    and elementwise (an array in, an array out; a tensor in, a tensor out, so
+    ``mg.grad`` and ``mg.hessian`` work on it); ``formulas`` maps the panel
+    to its formula in LaTeX; ``points`` maps the number 1-7 to ``(panel, x,
+    answer)``, the answer to the problem's question in the words the figure
+    uses.  The irrational locations are the roots of ``f'`` to double precision.
+
+    >>> import numpy as np, minigrad as mg
+    >>> functions, formulas, points = problem6_6_functions()
+    >>> points[4]
+    ('b', 1.3322207371911865, 'local minimum')
+    >>> for n, (panel, x, answer) in points.items():
+    ...     slope = mg.grad(lambda u: functions[panel](u).sum())(np.array([x]))[0]
+    ...     print(n, panel, f"x={x:+.4f}", "f'=0" if abs(slope) < 1e-12 else f"f'={slope:+.3f}",
+    ...           answer)
+    1 a x=-0.5932 f'=0 global minimum
+    2 b x=-1.4840 f'=0 global minimum
+    3 b x=+0.1517 f'=0 neither (maximum)
+    4 b x=+1.3322 f'=0 local minimum
+    5 c x=-0.6000 f'=-0.576 neither (not a critical point)
+    6 c x=+0.0000 f'=0 neither (flat inflection)
+    7 c x=+1.0000 f'=0 global minimum
+    """
+    functions = {"a": _problem6_6_a, "b": _problem6_6_b, "c": _problem6_6_c}
+    formulas = {"a": r"$0.3x^2 + \log(1 + e^x)$", "b": r"$x^4/4 - x^2 + 0.3x$",
+                "c": r"$x^4/4 - x^3/3$"}
+    points = {1: ("a", -0.5931770427613058, "global minimum"),
+              2: ("b", -1.4839678931977263, "global minimum"),
+              3: ("b", 0.15174715600653985, "neither (maximum)"),
+              4: ("b", 1.3322207371911865, "local minimum"),
+              5: ("c", -0.6, "neither (not a critical point)"),
+              6: ("c", 0.0, "neither (flat inflection)"),
+              7: ("c", 1.0, "global minimum")}
+    return Problem6_6(functions, formulas, points)
 
 
 # ------------------------------------------------- two-dimensional classification

@@ -65,3 +65,11 @@ def test_fig6_11_points_are_classified_as_problem_6_6_asks():
     assert [bool(row[4]) for row in rows] == [True, False, False]
     x6 = rows[2][5][1][1]
     assert abs(x6) < 1e-6                      # x**4/4 - x**3/3: flat inflection at 0
+
+
+def test_fig6_11_uses_the_functions_and_points_problem_6_6_uses():
+    functions, _, points = mg.lab.datasets.problem6_6_functions()
+    rows = load(11).analyse()
+    assert [row[2] for row in rows] == [functions[p] for p in "abc"]
+    assert [(n, row[0], x, kind) for row in rows for n, x, kind in row[5]] == \
+        [(n, panel, x, answer) for n, (panel, x, answer) in points.items()]
