@@ -79,14 +79,14 @@ def run_trial(objective, params, seed, pass_seed=False):
         out = objective(**kwargs)
         metrics = dict(out) if isinstance(out, dict) else {"loss": float(out)}
     except Exception as exc:
-        return {"loss": math.nan, "error": describe(exc)}, traceback.format_exc()
+        return {"loss": math.nan, "error": _describe(exc)}, traceback.format_exc()
     finally:
         default_generator.bit_generator.state = saved[0]
         np.random.set_state(saved[1])
     return metrics, None
 
 
-def describe(exc):
+def _describe(exc):
     text = str(exc).strip().splitlines()
     return type(exc).__name__ + (f": {text[0]}" if text else "")
 
@@ -115,7 +115,7 @@ def _not_picklable(where, objective, exc):
     name = getattr(objective, "__qualname__", type(objective).__name__)
     return NotPicklableError(
         f"{where}: the executor could not send the objective {name!r} (or a trial's "
-        f"hyperparameters or results) to its workers: {describe(exc)}.\n"
+        f"hyperparameters or results) to its workers: {_describe(exc)}.\n"
         f"Worker processes receive the objective by pickling, and Python pickles a "
         f"function by its importable name, so a lambda, a function defined inside another "
         f"function (a closure), or a loss made by models.make_loss cannot be sent. Define "
@@ -187,7 +187,7 @@ def _run_on(executor, workers, objective, configs, seeds, pass_seed, outcomes, b
             except Exception as exc:       # the executor's failure, not the objective's
                 if _is_pickling_error(exc):
                     raise _not_picklable(where, objective, exc) from exc
-                outcomes[i] = ({"loss": math.nan, "error": describe(exc)},
+                outcomes[i] = ({"loss": math.nan, "error": _describe(exc)},
                                "".join(traceback.format_exception(exc)))
             if bar is not None:
                 bar.update(1)
