@@ -66,3 +66,8 @@ class StateDictError(MinigradError, RuntimeError, KeyError):
     entries): a ``RuntimeError`` as in PyTorch, and a ``KeyError`` as before."""
 
     __str__ = BaseException.__str__      # KeyError would print the message as a quoted repr
+
+
+class NotPicklableError(MinigradError, TypeError):
+    """A search's objective (or a trial's hyperparameters or results) cannot be sent to an
+    executor's worker processes; the message says how to define one that can."""

@@ -1,7 +1,7 @@
 """Tests that need an optional tool skip without it, unless CI requires it.
 
 The README's ``make test`` must pass on a machine with only python3 and make.
-A test that needs Graphviz's ``dot`` or PyTorch calls ``require_dot()`` or
+A test that needs Graphviz's ``dot``, PyTorch or Dask calls ``require_dot()`` or
 ``require_module("torch")``: without the tool it is skipped with a one-line
 reason.  CI installs every tool and sets ``MINIGRAD_REQUIRE_DOT=1`` and
 ``MINIGRAD_REQUIRE_TORCH=1`` (``MINIGRAD_REQUIRE_ALL=1`` sets them all), and
@@ -18,6 +18,7 @@ INSTALL = {
     "dot": "apt-get install graphviz / brew install graphviz / conda install -c conda-forge "
            "graphviz",
     "torch": "pip install torch (the CPU build is enough)",
+    "distributed": "pip install 'minigrad[distributed]' (Dask's dask and distributed)",
 }
 
 

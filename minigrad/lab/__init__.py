@@ -10,7 +10,8 @@ optimizers) and nothing below imports it:
   ``make_loss``, which turns model, data and a loss of :mod:`minigrad.losses`
   into ``L(phi)``;
 * :func:`minimize`: run an optimizer on ``L(phi)`` and keep its trajectory;
-* :mod:`~minigrad.lab.search`: grid and random search over hyperparameters;
+* :mod:`~minigrad.lab.search`: grid and random search over hyperparameters, run by
+  :mod:`~minigrad.lab.trials` serially, on local cores or on a Dask cluster;
 * :mod:`~minigrad.lab.curvature`: Hessian eigenvalues, critical points, convexity;
 * :mod:`minigrad.lab.plot` (needs matplotlib, imported on its own:
   ``import minigrad.lab.plot``): loss surfaces, loss curves, model fits.
@@ -23,7 +24,7 @@ optimizers) and nothing below imports it:
 ((201, 2), True)
 """
 
-from . import curvature, datasets, models, search
+from . import curvature, datasets, models, search, trials
 from .curvature import (
     ConvexityReport,
     check_convexity,
@@ -35,7 +36,7 @@ from .minimize import MinimizeResult, Trajectory, minimize, optimizer_class
 from .search import LogUniform, Record, Results, grid_search, log_uniform, objective, random_search
 
 __all__ = [
-    "datasets", "models", "search", "curvature",
+    "datasets", "models", "search", "trials", "curvature",
     "minimize", "MinimizeResult", "Trajectory", "optimizer_class",
     "grid_search", "random_search", "objective", "log_uniform", "LogUniform", "Record",
     "Results",

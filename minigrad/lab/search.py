@@ -3,7 +3,8 @@
 An *objective* is any function of keyword hyperparameters that returns a loss
 (a number) or a dict of metrics containing ``"loss"``.  :func:`objective`
 builds one that runs :func:`~minigrad.lab.minimize`; for a model, write
-your own training function.
+your own training function (give it a ``seed`` parameter and each trial
+passes its own, see :mod:`~minigrad.lab.trials`).
 
 >>> import numpy as np, minigrad as mg
 >>> bowl = lambda x: (x[0] ** 2 + 10 * x[1] ** 2)
@@ -11,6 +12,11 @@ your own training function.
 >>> table = mg.lab.grid_search(run, {"lr": [0.001, 0.01, 0.05]})
 >>> [r.params["lr"] for r in table.sort(by="loss")]
 [0.05, 0.01, 0.001]
+
+The same call runs on local cores with ``workers=2``, or on a Dask cluster
+with ``executor=distributed.Client(address).get_executor()``, and gives the
+same table; the objective must then be picklable (a function defined at the
+top level of a module, or :func:`objective` of one).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .minimize import minimize
+from .trials import run_trials
 
 __all__ = ["grid_search", "random_search", "objective", "log_uniform", "LogUniform", "Record",
            "Results"]
@@ -29,14 +36,23 @@ __all__ = ["grid_search", "random_search", "objective", "log_uniform", "LogUnifo
 
 @dataclass
 class Record:
-    """One trial: its hyperparameters ``params`` and its ``metrics`` (``loss`` first)."""
+    """One trial: its hyperparameters ``params``, its ``metrics`` (``loss`` first), the
+    ``seed`` it ran with and, if it raised, the worker's ``traceback`` (its metrics then
+    hold ``"error"``, the exception's type and message, and a NaN loss)."""
 
     params: dict
     metrics: dict = field(default_factory=dict)
+    seed: int | None = None
+    traceback: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def loss(self):
         return self.metrics.get("loss", math.nan)
+
+    @property
+    def failed(self):
+        """Whether the objective raised in this trial."""
+        return self.traceback is not None
 
     def get(self, key):
         return self.metrics[key] if key in self.metrics else self.params[key]
@@ -63,14 +79,20 @@ class Results(list):
         """The record with the lowest finite loss."""
         return Results(self).sort("loss")[0]
 
+    @property
+    def failed(self):
+        """The trials whose objective raised (their ``metrics["error"]`` says what)."""
+        return Results(r for r in self if r.failed)
+
     def __str__(self):
         if not self:
             return "(no results)"
-        pkeys = list(self[0].params)
-        mkeys = list(self[0].metrics)
+        # every column that any trial has: a later trial may add "error"
+        pkeys = list(dict.fromkeys(k for r in self for k in r.params))
+        mkeys = list(dict.fromkeys(k for r in self for k in r.metrics))
         header = pkeys + mkeys
-        rows = [[_fmt(r.params.get(k)) for k in pkeys] + [_fmt(r.metrics.get(k)) for k in mkeys]
-                for r in self]
+        rows = [[_fmt(r.params.get(k, _MISSING)) for k in pkeys]
+                + [_fmt(r.metrics.get(k, _MISSING)) for k in mkeys] for r in self]
         widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
         line = "  ".join(h.rjust(w) for h, w in zip(header, widths))
         out = [line, "-" * len(line)]
@@ -81,29 +103,37 @@ class Results(list):
         return f"Results({len(self)} trials)\n{self}"
 
 
+_MISSING = object()
+
+
 def _fmt(value):
+    if value is _MISSING:
+        return "-"
     if isinstance(value, float):
         return f"{value:.4g}"
-    return str(value)
+    text = str(value)
+    return text if len(text) <= 48 else text[:47] + "…"
 
 
-def _run(objective, configs):
-    results = Results()
-    for params in configs:
-        try:
-            out = objective(**params)
-        except (FloatingPointError, OverflowError, np.linalg.LinAlgError) as exc:
-            out = {"loss": math.nan, "error": type(exc).__name__}
-        metrics = dict(out) if isinstance(out, dict) else {"loss": float(out)}
-        results.append(Record(dict(params), metrics))
-    return results
+def _results(rows):
+    return Results(Record(params, metrics, seed, tb) for params, seed, metrics, tb in rows)
 
 
-def grid_search(objective, grid):
-    """Every combination of the values in ``grid`` (a dict name -> list of values)."""
+def grid_search(objective, grid, *, seed=0, executor=None, workers=None, progress=False):
+    """Every combination of the values in ``grid`` (a dict name -> list of values).
+
+    Trials run serially, on ``workers=N`` local processes, or on ``executor``
+    (any ``concurrent.futures.Executor``, e.g. a Dask cluster's
+    ``Client(...).get_executor()``); the table is the same in every mode
+    and lists the trials in order.  Trial ``i`` is seeded from ``(seed, i)``
+    (see :mod:`~minigrad.lab.trials`).  A trial that raises keeps its row,
+    with the error, and the search warns once at the end.  ``progress=True``
+    shows a tqdm bar of trials done when tqdm is installed.
+    """
     names = list(grid)
     configs = [dict(zip(names, values)) for values in itertools.product(*grid.values())]
-    return _run(objective, configs)
+    return _results(run_trials(objective, configs, seed, executor, workers, progress,
+                               "grid_search"))
 
 
 class LogUniform:
@@ -134,24 +164,42 @@ def _draw(spec, rng):
     return spec
 
 
-def random_search(objective, space, trials=20, seed=0):
+def random_search(objective, space, trials=20, seed=0, *, executor=None, workers=None,
+                  progress=False):
     """``trials`` random settings from ``space``, drawn with ``np.random.default_rng(seed)``.
 
     Each entry of ``space`` is a list (pick one), a tuple ``(lo, hi)`` (uniform),
     a callable ``rng -> value`` such as :func:`log_uniform`, or a constant.
+    The settings are drawn here, before any trial runs; ``executor``,
+    ``workers`` and ``progress`` run the trials as in :func:`grid_search`.
     """
     rng = np.random.default_rng(seed)
     configs = [{k: _draw(spec, rng) for k, spec in space.items()} for _ in range(trials)]
-    return _run(objective, configs)
+    return _results(run_trials(objective, configs, seed, executor, workers, progress,
+                               "random_search"))
+
+
+class Objective:
+    """What :func:`objective` returns: a picklable callable (when ``f`` is), so it can
+    run on an executor's workers."""
+
+    def __init__(self, f, x0, optimizer, steps, fixed):
+        self.f, self.x0, self.optimizer, self.steps, self.fixed = f, x0, optimizer, steps, fixed
+
+    def __call__(self, **hyper):
+        with np.errstate(over="ignore", invalid="ignore"):
+            res = minimize(self.f, self.x0, optimizer=self.optimizer, steps=self.steps,
+                           **self.fixed, **hyper)
+        loss = res.loss if np.isfinite(res.loss) else math.nan
+        return {"loss": loss, "grad_norm": float(res.trajectory.grad_norm[-1])}
+
+    def __repr__(self):
+        name = getattr(self.f, "__name__", repr(self.f))
+        return f"objective({name}, {self.optimizer!r}, steps={self.steps})"
 
 
 def objective(f, x0, optimizer, steps=100, **fixed):
     """An objective for the search functions: ``minimize(f, x0, optimizer, steps)`` with
     the searched hyperparameters plus ``fixed`` ones; metrics are the final loss and
     gradient norm.  A run that overflows reports a NaN loss."""
-    def run(**hyper):
-        with np.errstate(over="ignore", invalid="ignore"):
-            res = minimize(f, x0, optimizer=optimizer, steps=steps, **fixed, **hyper)
-        loss = res.loss if np.isfinite(res.loss) else math.nan
-        return {"loss": loss, "grad_norm": float(res.trajectory.grad_norm[-1])}
-    return run
+    return Objective(f, x0, optimizer, steps, fixed)

@@ -15,6 +15,7 @@ EXPECTED = {
     "ch6_momentum": ["paths_same_lr.png", "paths_large_lr.png", "loss_curves.png"],
     "ch6_adam": ["four_methods.png", "loss_curves.png"],
     "ch6_newton": ["critical_points.png"],
+    "ch6_search_scaling": ["lr_batch_heatmap.png"],
 }
 
 
