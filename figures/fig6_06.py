@@ -22,6 +22,7 @@ import itertools
 from pathlib import Path
 
 import numpy as np
+from _common import save  # figures/ is on sys.path (make_figures.load)
 
 import minigrad as mg
 import minigrad.lab.plot as mplot
@@ -181,12 +182,6 @@ def panel_d(x, y, phi, batch, step, quick, out):
     return save(fig, out, quick)
 
 
-
-def save(fig, path, quick):
-    """Save as PNG; the quick form skips the layout pass and uses a low resolution."""
-    if quick:
-        fig.set_layout_engine("none")
-    return Path(mplot.save(fig, path, dpi=50 if quick else 90))
 
 
 def draw(out_dir, quick=False):

@@ -21,6 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from _common import save  # figures/ is on sys.path (make_figures.load)
 
 import minigrad as mg
 import minigrad.lab.plot as mplot
@@ -50,12 +51,6 @@ def run(optimizer, hyper, steps):
         return mg.lab.minimize(loss, START, optimizer=optimizer, steps=steps, **hyper).trajectory
 
 
-
-def save(fig, path, quick):
-    """Save as PNG; the quick form skips the layout pass and uses a low resolution."""
-    if quick:
-        fig.set_layout_engine("none")
-    return Path(mplot.save(fig, path, dpi=50 if quick else 90))
 
 
 def draw(out_dir, quick=False):

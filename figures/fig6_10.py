@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from _common import save  # figures/ is on sys.path (make_figures.load)
 
 import minigrad as mg
 import minigrad.lab.plot as mplot
@@ -103,12 +104,6 @@ def history_panel(axes, f, result):
     bottom.grid(alpha=0.3)
 
 
-
-def save(fig, path, quick):
-    """Save as PNG; the quick form skips the layout pass and uses a low resolution."""
-    if quick:
-        fig.set_layout_engine("none")
-    return Path(mplot.save(fig, path, dpi=50 if quick else 90))
 
 
 def draw(out_dir, quick=False):

@@ -3,6 +3,7 @@ every figure module and checks the files it writes)."""
 
 import importlib.util
 import itertools
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,8 @@ FIGURES = Path(__file__).resolve().parents[2] / "figures"
 
 
 def load(n):
+    if str(FIGURES) not in sys.path:            # the modules import figures/_common.py
+        sys.path.insert(0, str(FIGURES))
     spec = importlib.util.spec_from_file_location(f"fig6_{n:02d}", FIGURES / f"fig6_{n:02d}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
