@@ -42,7 +42,7 @@ from .errors import UfuncError
 from .primitive import REGISTRY
 from .tensor import install_method, leaf, unwrap
 
-__all__ = ["dispatch_table"]
+__all__ = ["dispatch_table", "array_function"]
 
 #: Ufuncs whose result is boolean: no gradient to lose, so they run on the data.
 BOOLEAN = frozenset((np.less, np.less_equal, np.greater, np.greater_equal, np.equal,
@@ -137,4 +137,63 @@ def array_ufunc(self, ufunc, method, *inputs, **kwargs):
                      f"on the data would cut the graph. {instead}.")
 
 
+#: NumPy functions whose result carries no gradient (shapes, tests, indices):
+#: they run on the data even for a tensor that requires grad.
+NO_GRADIENT = frozenset((
+    "shape", "ndim", "size", "result_type", "can_cast", "allclose", "isclose",
+    "array_equal", "array_equiv", "iscomplexobj", "isrealobj", "isreal", "iscomplex",
+    "nonzero", "argwhere", "flatnonzero", "count_nonzero", "any", "all", "argsort",
+    "searchsorted", "shares_memory", "may_share_memory", "array_repr", "array_str",
+    "array2string", "argmax", "argmin", "sometrue", "alltrue"))
+
+
+def _holds_grad(value):
+    if isinstance(value, (list, tuple)):
+        return any(_holds_grad(v) for v in value)
+    return bool(getattr(value, "requires_grad", False))
+
+
+def _data(value):
+    if isinstance(value, (list, tuple)):
+        return type(value)(_data(v) for v in value)
+    return unwrap(value)
+
+
+def array_function(self, func, types, args, kwargs):
+    """``Tensor.__array_function__`` (NEP 18): a NumPy function called on tensors.
+
+    A function minigrad has under the same name (``np.sum``, ``np.concatenate``,
+    ``np.where``, ``np.transpose``, ...) runs as ``mg.<name>`` and stays in the
+    graph.  Any other one runs on the data when nothing requires grad (a plain
+    array, as before) or when its result carries no gradient (``np.shape``,
+    ``np.allclose``, ...); on a tensor that requires grad it raises
+    :class:`~minigrad.UfuncError` instead of returning a plain array cut from
+    the graph.
+
+    >>> import numpy as np, minigrad as mg
+    >>> x = mg.tensor([1.0, 2.0], requires_grad=True)
+    >>> np.concatenate([x, x]).op_name, np.shape(x)
+    ('concatenate', (2,))
+    >>> np.dot(x, x)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    minigrad.errors.UfuncError: np.dot on a tensor that requires grad: ...
+    """
+    name = func.__name__
+    if name in functional.__all__:
+        return getattr(functional, name)(*args, **kwargs)
+    if name in NO_GRADIENT or not (_holds_grad(args) or _holds_grad(kwargs)):
+        return func(*_data(args), **_data(kwargs))
+    instead = {"dot": "x @ y (mg.matmul)", "inner": "(x * y).sum(-1)",
+               "outer": "x[:, None] * y", "ravel": "x.reshape(-1)",
+               "cumsum": "a loop of additions, or mg.primitive for a custom op"}.get(name)
+    raise UfuncError(
+        f"np.{name} on a tensor that requires grad: minigrad has no function of that "
+        f"name, and NumPy's would return a plain array cut from the graph. "
+        + (f"Write {instead}" if instead else "Write it with minigrad operations")
+        + f" to keep the gradient, or call np.{name} on x.detach().numpy() for values "
+        f"outside the graph.")
+
+
 install_method("__array_ufunc__", array_ufunc)
+install_method("__array_function__", array_function)

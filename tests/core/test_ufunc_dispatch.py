@@ -136,3 +136,27 @@ def test_gradients_agree_with_torch():
     (torch.tanh(torch.exp(t) * A) + torch.maximum(t, torch.tensor(0.5)) + torch.abs(A.T - t)
      + A @ t).sum().backward()
     np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-13)
+
+
+# ------------------------------------------------ NumPy functions (NEP 18)
+def test_numpy_functions_with_a_minigrad_name_stay_in_the_graph():
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = np.concatenate([x, np.sum(x, keepdims=True), np.where(x.data > 1, x, 0.0)])
+    assert isinstance(y, mg.Tensor) and y.requires_grad
+    (y * np.arange(7.0)).sum().backward()
+    np.testing.assert_allclose(x.grad, [0 + 3, 1 + 3 + 5, 2 + 3 + 6])
+
+
+def test_numpy_functions_without_one_refuse_a_tensor_that_requires_grad():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    for call, hint in [(lambda: np.dot(x, x), "x @ y"), (lambda: np.cumsum(x), "np.cumsum"),
+                       (lambda: np.ravel(x), "x.reshape")]:
+        with pytest.raises(mg.UfuncError, match=rf"requires grad.*{hint}"):
+            call()
+
+
+def test_numpy_functions_run_on_the_data_when_nothing_is_lost():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    assert np.shape(x) == (2,) and np.allclose(x, [1.0, 2.0]) and np.ndim(x) == 1
+    assert np.dot(x.detach(), x.detach()) == 5.0                 # no grad: a plain number
+    np.testing.assert_array_equal(np.cumsum(mg.tensor([1.0, 2.0])), [1.0, 3.0])
