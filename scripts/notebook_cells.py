@@ -7,9 +7,9 @@ then run it; the notebooks are stored without outputs.
 SETUP = r"""
 %matplotlib inline
 import numpy as np
-import matplotlib.pyplot as plt      # the inline backend shows the figures returned below
+import matplotlib.pyplot as plt
 import minigrad as mg
-import minigrad.lab.plot as mplot    # the chapter's pictures (needs matplotlib)
+import minigrad.lab.plot as mplot    # the chapter's pictures
 
 np.set_printoptions(precision=4, suppress=True)
 """
