@@ -994,7 +994,7 @@ for k in range(4):
 print({k: round(float(val), 4) for k, val in by_hand.items()})
 """),
     ("md", r"""
-## The same numbers from `backward()`
+## The same numbers from the backward pass
 
 minigrad's engine performs the same recursion: it visits the nodes newest
 first, multiplies the incoming gradient by each op's local derivative (its
@@ -1007,7 +1007,7 @@ for k, t in p.items():
     assert np.isclose(t.grad.item(), by_hand[k])
 """),
     ("md", r"""
-## Watching the engine: `mg.explain`
+## Watching the engine with mg.explain
 
 `mg.explain(loss)` runs the engine's backward pass again, watches it, and
 writes each chain-rule step down in the order the engine took it: the node,
@@ -1019,7 +1019,7 @@ above.
 print(mg.explain(loss))
 """),
     ("md", r"""
-## The graph: `mg.draw`
+## The graph, drawn by mg.draw
 
 `mg.draw(loss)` draws the same computation: a box per tensor with its value
 and gradient, an oval per operation, and on every edge the local derivative.
