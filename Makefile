@@ -38,5 +38,11 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/optim.py
 
+# The lesson notebooks of notebooks/ in Jupyter Lab (installs the [notebooks] extra).
+.PHONY: notebooks
+notebooks: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[notebooks]"
+	$(BIN)/jupyter lab notebooks/
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out
