@@ -122,7 +122,7 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
     gradient) and one oval per op.  The edge from an input to an op carries
     the local derivative of the op's output with respect to that input: the
     number when both have one element, else the VJP's rule (e.g. ``g @ Bᵀ``).
-    Returns a :class:`Graph` (a ``graphviz.Digraph``).
+    Returns a [`Graph`][minigrad.graph.dot.Graph] (a ``graphviz.Digraph``).
 
     The gradient in a box is ∂root/∂tensor, from the engine's backward pass
     run from ``root`` and observed as it runs: the same numbers ``backward()``
@@ -137,7 +137,7 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
     ``highlight=leaf`` marks the path from the root to that leaf;
     ``color_by_grad=True`` fills nodes by gradient magnitude; ``rankdir="LR"``
     or ``"TB"``; ``collapse=True`` (or a list of names) draws each
-    :func:`~minigrad.graph.scope.scope` as one node; ``max_nodes`` (None: no
+    [`scope()`][minigrad.graph.scope.scope] as one node; ``max_nodes`` (None: no
     limit) stops runaway drawings with advice; ``title`` and ``legend`` make
     the caption.
 

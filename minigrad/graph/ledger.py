@@ -95,10 +95,10 @@ class LedgerEntry:
 class Ledger:
     """The backward pass as a list of chain-rule steps; ``str()`` gives the text.
 
-    Iterate over it for :class:`LedgerEntry` objects, or ask ``ledger.grad(t)``
-    for the gradient it found for any tensor of the graph.  ``trace`` is the
-    observed pass (a :class:`~minigrad.graph.trace.BackwardTrace`), ``names``
-    the display name of each tensor by id.
+    Iterate over it for [`LedgerEntry`][minigrad.graph.ledger.LedgerEntry] objects, or ask
+    ``ledger.grad(t)`` for the gradient it found for any tensor of the graph.  ``trace`` is the
+    observed pass (a [`BackwardTrace`][minigrad.graph.trace.BackwardTrace]), ``names`` the display
+    name of each tensor by id.
     """
 
     def __init__(self, trace, names):
