@@ -57,7 +57,7 @@ class TensorDataset(Dataset):
     """Tensors that share their first axis; ``dataset[i]`` is the tuple of their ``i``-th rows.
 
     Arrays and nested lists are turned into tensors (float64 unless they
-    already have a float dtype, as [`minigrad.tensor()`][minigrad.tensor] does).
+    already have a float dtype, as [`minigrad.tensor()`][minigrad.tensor.tensor] does).
 
     >>> import minigrad as mg
     >>> ds = TensorDataset(mg.tensor([[1.0, 2.0], [3.0, 4.0]]), mg.tensor([0.0, 1.0]))
