@@ -25,6 +25,7 @@ from ..tensor import Tensor
 from .layout import Plan, check_size, path_to
 from .scope import closed_scopes
 from .text import (
+    caption_text,
     const_text,
     kwargs_text,
     mentions_gradient,
@@ -283,7 +284,8 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
                                     style="solid" if a.requires_grad else "dashed"))
     # ------------------------------------------------------------ assemble
     _assemble(g, bodies)
-    caption = _caption(title, legend, bool(grads), levels, highlight, names, note, vjp_labels)
+    caption = caption_text(title, legend, bool(grads), bool(levels),
+                           None if highlight is None else names[id(highlight)], note, vjp_labels)
     if caption:
         g.attr(label=caption, labelloc="b", labeljust="l", fontsize="10",
                fontcolor="#444444")
@@ -481,24 +483,3 @@ def _scope_label(s, members, params, names, grads, plan, consumers, root):
         rows.append(_td("out: " + ", ".join(f"{names[id(a)]} {shape_text(a.shape)}"
                                             for a in outputs), small=True, align="LEFT"))
     return _table(rows, border_color="#7c3aed", pen=2)
-
-
-def _caption(title, legend, grads_shown, levels, highlight, names, note, vjp_labels=False):
-    lines = [title] if title else []
-    if legend:
-        text = "edge labels: local derivative ∂(op output)/∂(input)"
-        if grads_shown:
-            text += ";  grad = ∂(root)/∂(tensor)"
-        lines.append(text)
-        if vjp_labels:
-            # For matmul, sum, reshape, ... the local derivative is a large Jacobian
-            # that nobody writes out; the label says what it does to the gradient.
-            lines.append("a label with g (arrays: @, sum, reshape, ...): what the input "
-                         "receives, g = grad of the op's output")
-        if note:
-            lines.append(note)
-        if levels:
-            lines.append("fill: gradient magnitude, log scale (darker = larger)")
-        if highlight is not None:
-            lines.append(f"red: path from the root to {names[id(highlight)]}")
-    return "".join(line + "\\l" for line in lines)     # \\l ends a left-justified line

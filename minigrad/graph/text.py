@@ -13,7 +13,7 @@ import numpy as np
 from ..tensor import Tensor
 
 __all__ = ["number", "values_text", "norm", "summary", "shape_text", "const_text",
-           "kwargs_text", "rule_text", "mentions_gradient", "SUMMARY_VALUES"]
+           "kwargs_text", "rule_text", "mentions_gradient", "caption_text", "SUMMARY_VALUES"]
 
 
 def number(v):
@@ -150,3 +150,30 @@ def mentions_gradient(node, i):
         return False
     rule = rules[min(i, len(rules) - 1)]
     return rule is not None and bool(re.search(r"(?<![A-Za-z_])g(?![A-Za-z_])", rule))
+
+
+def caption_text(title, legend, grads_shown, colored, highlight_name, note, vjp_labels=False):
+    """The caption under a drawing (DOT text: each line ends in ``\\l``, left-justified):
+    the title, then a legend of what the drawing shows.
+
+    >>> print(caption_text("toy", True, False, False, None, None))
+    toy\\ledge labels: local derivative ∂(op output)/∂(input)\\l
+    """
+    lines = [title] if title else []
+    if legend:
+        text = "edge labels: local derivative ∂(op output)/∂(input)"
+        if grads_shown:
+            text += ";  grad = ∂(root)/∂(tensor)"
+        lines.append(text)
+        if vjp_labels:
+            # For matmul, sum, reshape, ... the local derivative is a large Jacobian
+            # that nobody writes out; the label says what it does to the gradient.
+            lines.append("a label with g (arrays: @, sum, reshape, ...): what the input "
+                         "receives, g = grad of the op's output")
+        if note:
+            lines.append(note)
+        if colored:
+            lines.append("fill: gradient magnitude, log scale (darker = larger)")
+        if highlight_name is not None:
+            lines.append(f"red: path from the root to {highlight_name}")
+    return "".join(line + "\\l" for line in lines)

@@ -32,26 +32,24 @@ Uniform versions have the same variance: a uniform distribution on
 
 Two families of functions
 -------------------------
-**The book's**, named after the papers ([`he_normal()`][minigrad.nn.init.he_normal],
-[`he_uniform()`][minigrad.nn.init.he_uniform], [`glorot_normal()`][minigrad.nn.init.glorot_normal],
-[`glorot_uniform()`][minigrad.nn.init.glorot_uniform], [`normal()`][minigrad.nn.init.normal],
-[`uniform()`][minigrad.nn.init.uniform], [`zeros()`][minigrad.nn.init.zeros]): each takes the weight
+**The book's**, named after the papers ([`he_normal`][minigrad.nn.init.he_normal],
+[`he_uniform`][minigrad.nn.init.he_uniform], [`glorot_normal`][minigrad.nn.init.glorot_normal],
+[`glorot_uniform`][minigrad.nn.init.glorot_uniform], [`normal`][minigrad.nn.init.normal],
+[`uniform`][minigrad.nn.init.uniform], [`zeros`][minigrad.nn.init.zeros]): each takes the weight
 shape ``(D_out, D_in)`` (PyTorch's layout, ``y = x W^T + b``) and a random generator and returns a
 new NumPy array; the generator is a ``numpy.random.Generator`` (reused, so consecutive layers get
-different draws) or an int seed (see
-[`minigrad.random.as_generator()`][minigrad.random.as_generator]). These are what
-``Linear(init="he")`` and ``MLP`` use.
+different draws) or an int seed (see [`as_generator`][minigrad.random.as_generator]). These are
+what ``Linear(init="he")`` and ``MLP`` use.
 
-**PyTorch's** ``torch.nn.init``, with its names, arguments and defaults
-([`kaiming_normal_()`][minigrad.nn.init.kaiming_normal_],
-[`xavier_uniform_()`][minigrad.nn.init.xavier_uniform_], [`zeros_()`][minigrad.nn.init.zeros_],
-...): each fills a tensor or [`Parameter`][minigrad.nn.parameter.Parameter] in place and returns it.
-Like an optimizer step, the write bumps the tensor's version, so a graph built before it refuses to
-backpropagate.  They draw from the package generator that
-[`minigrad.manual_seed()`][minigrad.random.manual_seed] restarts, unless ``generator=`` (a
-``numpy.random.Generator`` or an int seed) is given.  The fans are PyTorch's: ``fan_in = size(1) *
-receptive field``, ``fan_out = size(0) * receptive field``, with the receptive field the product of
-the dimensions after the second, and tensors of fewer than two dimensions have no fans.
+**PyTorch's** ``torch.nn.init``, names, arguments and defaults included
+([`kaiming_normal_`][minigrad.nn.init.kaiming_normal_], [`zeros_`][minigrad.nn.init.zeros_],
+[`xavier_uniform_`][minigrad.nn.init.xavier_uniform_], ...): each fills a tensor or
+[`Parameter`][minigrad.nn.parameter.Parameter] in place and returns it. Like an optimizer step, the
+write bumps the tensor's version, so a graph built before it refuses to backpropagate.  They draw
+from the package generator that [`mg.manual_seed()`][minigrad.random.manual_seed] restarts, unless
+``generator=`` (a ``numpy.random.Generator`` or an int seed) is given.  The fans are PyTorch's:
+``fan_in = size(1) * receptive field``, ``fan_out = size(0) * receptive field``, with the receptive
+field the product of the dimensions after the second; tensors under two dimensions have no fans.
 
 The two families are the same distributions:
 
@@ -400,8 +398,7 @@ def eye_(tensor):
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
     """Glorot/Xavier uniform in place: ``U(-a, a)`` with ``a = gain * sqrt(6 / (fan_in +
-    fan_out))``; the book's [`glorot_uniform()`][minigrad.nn.init.glorot_uniform].  Returns
-    ``tensor``.
+    fan_out))``; the book's [`glorot_uniform`][minigrad.nn.init.glorot_uniform]. Returns ``tensor``.
 
     >>> import minigrad as mg
     >>> bool(np.abs(xavier_uniform_(mg.nn.Parameter(np.empty((3, 5)))).data).max() <= 1)
@@ -460,9 +457,8 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """He/Kaiming normal in place: ``N(0, std**2)`` with ``std = gain / sqrt(fan)``
-    (see [`kaiming_uniform_()`][minigrad.nn.init.kaiming_uniform_] for ``a``, ``mode`` and
-    ``nonlinearity``); with the defaults, the book's [`he_normal()`][minigrad.nn.init.he_normal].
-    Returns ``tensor``.
+    (``a``, ``mode``, ``nonlinearity``: as [`kaiming_uniform_`][minigrad.nn.init.kaiming_uniform_]);
+    with the defaults, the book's [`he_normal`][minigrad.nn.init.he_normal].  Returns ``tensor``.
 
     >>> import minigrad as mg
     >>> w = kaiming_normal_(mg.nn.Parameter(np.empty((500, 200))), mode="fan_out")
