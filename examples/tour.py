@@ -32,7 +32,13 @@ def main():
         folder = os.path.join(args.out, name)
         command = [sys.executable, os.path.join(here, f"{name}.py"), "--out", folder]
         start = time.perf_counter()
-        subprocess.run(command + (["--quick"] if args.quick else []), check=True)
+        done = subprocess.run(command + (["--quick"] if args.quick else []))
+        if done.returncode != 0:
+            # The example has printed its own error (e.g. the plot extra is missing);
+            # a second traceback from here would only hide it.
+            print(f"\nThe tour stopped: examples/{name}.py failed (exit status "
+                  f"{done.returncode}); its message is above.", file=sys.stderr)
+            sys.exit(done.returncode)
         print(f"({time.perf_counter() - start:.1f} s)", flush=True)
         folders.append(folder)
     print(f"\n{'=' * 78}\nThe pictures of the chapter-6 tour are in:")

@@ -7,6 +7,9 @@ output, return the gradient with respect to ``x``.  Then run
 
     python exercises/ex01_softplus.py
 
+(in the repository's venv: ``. .venv/bin/activate`` first, or
+``.venv/bin/python exercises/ex01_softplus.py``)
+
 and read the report.  Page: docs/exercises/ex01_softplus.md
 """
 

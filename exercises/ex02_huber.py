@@ -9,6 +9,9 @@ Write one VJP per argument.  Then run
 
     python exercises/ex02_huber.py
 
+(in the repository's venv: ``. .venv/bin/activate`` first, or
+``.venv/bin/python exercises/ex02_huber.py``)
+
 Page: docs/exercises/ex02_huber.md
 """
 

@@ -10,6 +10,9 @@ Then run
 
     python exercises/ex03_gabor.py
 
+(in the repository's venv: ``. .venv/bin/activate`` first, or
+``.venv/bin/python exercises/ex03_gabor.py``)
+
 Page: docs/exercises/ex03_gabor.md
 """
 

@@ -8,6 +8,9 @@ broadcast over the batch.  Write the three VJPs.  Then run
 
     python exercises/ex04_linear.py
 
+(in the repository's venv: ``. .venv/bin/activate`` first, or
+``.venv/bin/python exercises/ex04_linear.py``)
+
 Page: docs/exercises/ex04_linear.md
 """
 

@@ -7,6 +7,9 @@ input element reaches.  Then run
 
     python exercises/ex05_cumsum.py
 
+(in the repository's venv: ``. .venv/bin/activate`` first, or
+``.venv/bin/python exercises/ex05_cumsum.py``)
+
 Page: docs/exercises/ex05_cumsum.md
 """
 

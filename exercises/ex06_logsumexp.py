@@ -7,6 +7,9 @@ too.  Then run
 
     python exercises/ex06_logsumexp.py
 
+(in the repository's venv: ``. .venv/bin/activate`` first, or
+``.venv/bin/python exercises/ex06_logsumexp.py``)
+
 Page: docs/exercises/ex06_logsumexp.md
 """
 

@@ -7,6 +7,9 @@ row is a full matrix; the VJP never needs to build it.  Then run
 
     python exercises/ex07_softmax.py
 
+(in the repository's venv: ``. .venv/bin/activate`` first, or
+``.venv/bin/python exercises/ex07_softmax.py``)
+
 Page: docs/exercises/ex07_softmax.md
 """
 

@@ -7,6 +7,9 @@ Then run
 
     python exercises/ex08_cosine.py
 
+(in the repository's venv: ``. .venv/bin/activate`` first, or
+``.venv/bin/python exercises/ex08_cosine.py``)
+
 Page: docs/exercises/ex08_cosine.md
 """
 

@@ -8,6 +8,9 @@ depend on x too: that is the whole exercise.  Then run
 
     python exercises/ex09_normalize.py
 
+(in the repository's venv: ``. .venv/bin/activate`` first, or
+``.venv/bin/python exercises/ex09_normalize.py``)
+
 Page: docs/exercises/ex09_normalize.md
 """
 

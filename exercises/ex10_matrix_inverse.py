@@ -7,6 +7,9 @@ needs no new inverse (``out`` already is one).  Then run
 
     python exercises/ex10_matrix_inverse.py
 
+(in the repository's venv: ``. .venv/bin/activate`` first, or
+``.venv/bin/python exercises/ex10_matrix_inverse.py``)
+
 Page: docs/exercises/ex10_matrix_inverse.md
 """
 

@@ -1,8 +1,8 @@
-"""Callbacks for :func:`minigrad.fit`: code that runs at fixed points of the loop.
+"""Callbacks for [`minigrad.fit()`][minigrad.train.fit]: code that runs at fixed points of the loop.
 
 A callback is an object with any of these methods (the names and arguments of
-Keras's callbacks); :class:`Callback` defines them all as doing nothing, so a
-subclass writes only the ones it needs:
+Keras's callbacks); [`Callback`][minigrad.callbacks.Callback] defines them all as doing nothing, so
+a subclass writes only the ones it needs:
 
 * ``on_train_begin(logs)`` and ``on_train_end(logs)``, once;
 * ``on_epoch_begin(epoch, logs)`` and ``on_epoch_end(epoch, logs)``, where
@@ -143,7 +143,8 @@ class Callback:
 class CallbackList:
     """Calls a hook on every callback (``fit`` uses it); returns why to stop, or None.
 
-    Callbacks need not derive from :class:`Callback`: a missing hook is skipped.
+    Callbacks need not derive from [`Callback`][minigrad.callbacks.Callback]: a missing hook is
+    skipped.
 
     >>> class Halt(Callback):
     ...     def on_epoch_end(self, epoch, logs):

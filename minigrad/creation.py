@@ -74,7 +74,8 @@ def set_default_dtype(d):
 
 
 def get_default_dtype():
-    """The default float dtype: ``mg.float64`` unless :func:`set_default_dtype` changed it.
+    """The default float dtype: ``mg.float64`` unless
+    [`set_default_dtype()`][minigrad.creation.set_default_dtype] changed it.
 
     >>> import minigrad as mg
     >>> mg.get_default_dtype() is mg.float64

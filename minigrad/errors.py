@@ -2,9 +2,9 @@
 
 Each error minigrad raises on purpose names the operation, the shapes and
 dtypes involved, and what to do about it.  Every class derives from
-:class:`MinigradError` *and* from the built-in exception a NumPy or PyTorch
-user would catch (``ValueError``, ``TypeError``, ``IndexError``,
-``RuntimeError``), so ``except ValueError`` keeps working.
+[`MinigradError`][minigrad.errors.MinigradError] *and* from the built-in exception a NumPy or
+PyTorch user would catch (``ValueError``, ``TypeError``, ``IndexError``, ``RuntimeError``), so
+``except ValueError`` keeps working.
 
 >>> import minigrad as mg
 >>> issubclass(mg.ShapeError, ValueError) and issubclass(mg.ShapeError, mg.MinigradError)

@@ -1,10 +1,10 @@
 """Gradient-checking exercises: an op whose derivative the learner writes.
 
-An :class:`Exercise` holds a NumPy forward, the names of its inputs and a way
-to draw random float64 inputs.  Given VJPs (one per input), it builds the op as
-a :func:`minigrad.primitive` (not registered) and compares it with finite
-differences through :func:`minigrad.gradcheck`: the report names the wrong
-input, by index and name, and the wrong elements.  The files in ``exercises/``
+An [`Exercise`][minigrad.exercise.Exercise] holds a NumPy forward, the names of its inputs and a
+way to draw random float64 inputs.  Given VJPs (one per input), it builds the op as a
+[`minigrad.primitive()`][minigrad.primitive.primitive] (not registered) and compares it with finite
+differences through [`minigrad.gradcheck()`][minigrad.gradcheck.gradcheck]: the report names the
+wrong input, by index and name, and the wrong elements.  The files in ``exercises/``
 are built on it, and an instructor can write a new exercise in a few lines.
 
 >>> import numpy as np, minigrad as mg

@@ -10,8 +10,17 @@ names), and the composites below (``mg.clip`` wraps the ``clip`` primitive).
 A composite (sigmoid, softmax, mean, ...) is written with the primitives of
 ``ops.py``, so its gradient and its second derivative come from theirs.
 Like the primitives, composites are polymorphic: arrays in, an array out;
-tensors in, a tensor out.  Each declares its Tensor method here, beside its
-definition, with ``@_method`` (``mg.softmax(x)`` and ``x.softmax()``).
+tensors in, a tensor out.  A composite that is also a Tensor method declares
+it here, beside its definition, with ``@_method`` (``mg.softmax(x)`` and
+``x.softmax()``); ``@_function`` makes a function only (``leaky_relu``,
+``astype``, ``mm``, ...).
+
+Not every function is a method.  The arithmetic primitives ``add``, ``sub``,
+``mul``, ``div`` and ``neg`` are the operators ``+ - * /`` and unary ``-``
+(``pow`` is both ``x ** 2`` and ``x.pow(2)``, ``matmul`` both ``@`` and
+``x.matmul``); ``where``, ``concatenate`` (``cat``, ``concat``), ``stack``,
+``leaky_relu``, ``astype``, ``mm``, ``is_tensor`` and ``from_numpy`` are
+functions only.  ``tests/docs/test_method_claims.py`` keeps this list true.
 
 Where numerical stability would demand derivative code, the composite says
 why it does not need it (``logsumexp``) or the operation is a primitive.

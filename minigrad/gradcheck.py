@@ -165,11 +165,10 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
 
     ``f`` takes tensors and returns a tensor of any shape.  Float arrays and
     tensors with ``requires_grad`` are checked; other inputs are constants.
-    Returns True, or raises :class:`GradcheckError` whose message names the
-    input, the output and input elements, the analytic and numeric values and
-    their errors (returns False instead when ``raise_exception=False``).  The
-    wrong entries of each input are listed largest error first, at most
-    ``REPORT_ROWS`` of them, and a last line counts the rest.
+    Returns True, or raises [`GradcheckError`][minigrad.errors.GradcheckError] whose message names
+    the input, the output and input elements, the analytic and numeric values and their errors
+    (returns False instead when ``raise_exception=False``).  The wrong entries of each input are
+    listed largest error first, at most ``REPORT_ROWS`` of them, and a last line counts the rest.
 
     >>> import numpy as np, minigrad as mg
     >>> mg.gradcheck(lambda x, y: x * mg.sin(y), (np.array([1.0, 2.0]), np.array([0.5])))

@@ -5,17 +5,18 @@ A model predicts the parameters of a distribution over the target; the loss
 is minus the log of the probability the distribution gives the observed
 targets, dropping terms that do not depend on the model:
 
-* :func:`mse_loss`: a Gaussian with mean ``input`` and a fixed variance (least
-  squares);
-* :func:`l1_loss`: a Laplace distribution with location ``input`` and a fixed
+* [`mse_loss()`][minigrad.losses.mse_loss]: a Gaussian with mean ``input`` and a fixed variance
+  (least squares);
+* [`l1_loss()`][minigrad.losses.l1_loss]: a Laplace distribution with location ``input`` and a fixed
   scale (absolute errors);
-* :func:`binary_cross_entropy`: a Bernoulli with probability ``input``;
-* :func:`binary_cross_entropy_with_logits`: a Bernoulli with probability
-  ``sigmoid(input)``, computed from the logit so it stays finite;
-* :func:`cross_entropy`: a categorical distribution with probabilities
+* [`binary_cross_entropy()`][minigrad.losses.binary_cross_entropy]: a Bernoulli with probability
+  ``input``;
+* [`binary_cross_entropy_with_logits()`][minigrad.losses.binary_cross_entropy_with_logits]: a
+  Bernoulli with probability ``sigmoid(input)``, computed from the logit so it stays finite;
+* [`cross_entropy()`][minigrad.losses.cross_entropy]: a categorical distribution with probabilities
   ``softmax(input)``;
-* :func:`nll_loss`: the same categorical distribution, given its log-probabilities
-  (the output of ``log_softmax``).
+* [`nll_loss()`][minigrad.losses.nll_loss]: the same categorical distribution, given its
+  log-probabilities (the output of ``log_softmax``).
 
 Each takes ``reduction`` with PyTorch's meaning and default: ``"mean"``
 averages the losses of the examples (so the learning rate does not depend
@@ -135,8 +136,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     ``weight`` (broadcast against the losses) rescales each element's loss, as in
     PyTorch.  The probabilities are clipped to ``[1e-12, 1 - 1e-12]`` so a confident
     wrong prediction gives a large finite loss, not infinity.  Prefer
-    :func:`binary_cross_entropy_with_logits` when the activation is at hand:
-    it is exact where this one clips.
+    [`binary_cross_entropy_with_logits()`][minigrad.losses.binary_cross_entropy_with_logits] when
+    the activation is at hand: it is exact where this one clips.
 
     >>> import minigrad as mg
     >>> round(binary_cross_entropy(mg.tensor([0.5, 0.5]), [0.0, 1.0]).item(), 4)

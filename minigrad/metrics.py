@@ -1,4 +1,4 @@
-"""Metrics for :func:`minigrad.fit`: functions ``metric(pred, target) -> float``.
+"""Metrics for [`minigrad.fit()`][minigrad.train.fit]: functions ``metric(pred, target) -> float``.
 
 A metric takes what the loss takes, the model's output and the batch's
 targets (tensors or arrays), and returns one number.  ``fit(..., metrics=...)``
@@ -44,7 +44,7 @@ def accuracy(pred, target):
     ``pred`` holds logits or probabilities, shape ``(n, classes)``; ``target``
     holds class indices, shape ``(n,)``, or one-hot / probability rows of
     ``pred``'s shape (their largest entry is the class).  For a single output
-    per example use :func:`binary_accuracy`.
+    per example use [`binary_accuracy()`][minigrad.metrics.binary_accuracy].
 
     >>> accuracy(np.array([[0.2, 0.8], [0.6, 0.4]]), np.array([1, 1]))
     0.5
@@ -108,7 +108,7 @@ METRICS = {"accuracy": accuracy, "mae": mae, "mse": mse}
 def resolve(metrics):
     """``metrics`` as a dict from names to functions.
 
-    Accepts None, a name of :data:`METRICS`, a function, or a list or dict of
+    Accepts None, a name of ``METRICS``, a function, or a list or dict of
     these; a function is named by its ``__name__``.
 
     >>> sorted(resolve(["accuracy", mae]))

@@ -1,4 +1,5 @@
-"""The machinery of an operation: :class:`Primitive`, its declaration, the registry.
+"""The machinery of an operation: [`Primitive`][minigrad.primitive.Primitive], its declaration, the
+registry.
 
 There is no calculus here; the derivatives are in ``ops.py``.  A primitive is
 a NumPy forward function with one vector-Jacobian product (VJP) per argument.

@@ -3,10 +3,10 @@
 
 Everything in minigrad that draws random numbers (initial weights, batch
 orders) takes a ``numpy.random.Generator`` or an int seed and passes it
-through :func:`as_generator`, so every function accepts the same things and
-says the same thing when given something else.  This module imports only
-NumPy and :mod:`minigrad.errors`: it sits at the bottom of the package, where
-both ``nn.init`` and ``data`` can use it.
+through [`as_generator()`][minigrad.random.as_generator], so every function accepts the same things
+and says the same thing when given something else.  This module imports only NumPy and
+[`minigrad.errors`][minigrad.errors]: it sits at the bottom of the package, where both ``nn.init``
+and ``data`` can use it.
 
 >>> import numpy as np
 >>> from minigrad.random import as_generator

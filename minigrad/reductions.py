@@ -214,7 +214,7 @@ def max(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
 
 @_method
 def min(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
-    """The minimum, in the forms :func:`max` takes (``x.min(dim)`` gives
+    """The minimum, in the forms [`max()`][minigrad.reductions.max] takes (``x.min(dim)`` gives
     ``(values, indices)``, ``x.min(other)`` the elementwise ``minimum``).
 
     >>> import minigrad as mg
@@ -285,7 +285,7 @@ def argmax(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
 
 @_method
 def argmin(x, dim=None, keepdim=None, *, axis=None, keepdims=None, out=None):
-    """Where the minimum is, as :func:`argmax`.
+    """Where the minimum is, as [`argmax()`][minigrad.reductions.argmax].
 
     >>> import minigrad as mg
     >>> mg.tensor([[1.0, 5.0], [4.0, 2.0]]).argmin(dim=1)

@@ -64,7 +64,7 @@ def save(obj, f):
 
     ``f`` is a path (written as given, atomically) or a binary file object.
     Everything is checked before anything is written: an object that cannot
-    be stored raises :class:`~minigrad.SaveError` naming where it is in
+    be stored raises [`SaveError`][minigrad.errors.SaveError] naming where it is in
     ``obj`` and its type, and leaves any previous file untouched.
 
     >>> import io, minigrad as mg
@@ -82,12 +82,13 @@ def save(obj, f):
 
 
 def load(f, map_location=None, weights_only=True):
-    """Read what :func:`save` wrote to ``f`` (a path or a binary file object).
+    """Read what [`save()`][minigrad.serialization.save] wrote to ``f`` (a path or a binary file
+    object).
 
     ``weights_only`` is accepted for PyTorch's scripts and changes nothing:
     the file holds no code, so loading is always weights-only.
     ``map_location`` may be None or ``"cpu"`` (minigrad computes on the CPU).
-    A file that is not a minigrad save raises :class:`~minigrad.LoadError`
+    A file that is not a minigrad save raises [`LoadError`][minigrad.errors.LoadError]
     saying what it seems to be and how to read it.
 
     >>> import io, numpy as np, minigrad as mg

@@ -266,7 +266,7 @@ def swapaxes(x, axis0, axis1):
 
 @_method
 def swapdims(x, dim0, dim1):
-    """PyTorch's other name for :func:`swapaxes`.
+    """PyTorch's other name for [`swapaxes()`][minigrad.shape.swapaxes].
 
     >>> import minigrad as mg, numpy as np
     >>> mg.tensor(np.zeros((2, 3))).swapdims(0, 1).shape

@@ -158,7 +158,7 @@ class Tensor:
     Every tensor has a version (``t._version``, PyTorch's name) that counts the
     in-place changes minigrad makes or offers: an optimizer step, an assignment
     ``t.data = new``.  A backward pass through a graph that used the tensor
-    before such a change raises :class:`~minigrad.BackwardError` instead of
+    before such a change raises [`BackwardError`][minigrad.errors.BackwardError] instead of
     silently mixing old and new values.  Writing into the array itself,
     ``t.data[...] = new``, is the escape hatch: it is not seen (as with
     ``.data`` in PyTorch).
@@ -241,7 +241,8 @@ class Tensor:
 
     def size(self, dim=None):
         """The shape, a tuple; ``size(dim)`` the length of axis ``dim`` (PyTorch's
-        method: the number of elements is :meth:`numel`, NumPy's ``.size``).
+        method: the number of elements is [`numel()`][minigrad.tensor.Tensor.numel], NumPy's
+        ``.size``).
 
         >>> import minigrad as mg
         >>> x = mg.zeros(2, 3)

@@ -5,7 +5,7 @@ training pairs are shuffled and cut into batches (``mg.data.Batches``, or a
 ``mg.utils.data.DataLoader`` you give), and for each batch the loss is
 computed, differentiated and handed to the optimizer.  After each epoch it
 evaluates the validation data, if any, steps the learning-rate schedule, and
-asks the callbacks (:mod:`minigrad.callbacks`) whether to go on.  It stops
+asks the callbacks ([`minigrad.callbacks`][minigrad.callbacks]) whether to go on.  It stops
 early, with a warning, if the loss becomes NaN or infinite, which almost
 always means that the learning rate is too large.
 
@@ -213,15 +213,15 @@ def fit(model, loss_fn, data, optimizer, epochs, batch_size=None, schedule=None,
 
     **Metrics.** ``metrics`` is a name (``"accuracy"``, ``"mae"``, ``"mse"``),
     a function ``(pred, target) -> number``, or a list or dict of these (see
-    :mod:`minigrad.metrics`).  Each is averaged over the epoch's batches
+    [`minigrad.metrics`][minigrad.metrics]).  Each is averaged over the epoch's batches
     weighted by their sizes: on the training batches as they are trained (the
     weights move during the epoch, as in Keras) and, with ``val_data``, on the
     validation data after the epoch (named ``"val_" + name``).  They are in
     ``history.metrics``.
 
     **Schedules.** ``schedule`` is either a function ``t -> lr`` (the book's
-    :mod:`minigrad.optim.schedules`, or any function) or a scheduler of
-    :mod:`minigrad.optim.lr_scheduler` created on ``optimizer``.
+    ``minigrad.optim.schedules``, or any function) or a scheduler of
+    [`minigrad.optim.lr_scheduler`][minigrad.optim.lr_scheduler] created on ``optimizer``.
     ``schedule_every`` says what ``t`` counts: ``"batch"`` (optimizer steps
     over the whole run, from 0) or ``"epoch"``.  The default is ``"batch"`` for a
     function (``lr = schedule(step)`` before each step, as fit always did) and
@@ -234,10 +234,10 @@ def fit(model, loss_fn, data, optimizer, epochs, batch_size=None, schedule=None,
     epoch's training loss when there is no ``val_data``.  ``history.epoch_lr``
     holds each epoch's starting rate and ``history.lr`` each step's.
 
-    **Callbacks.** ``callbacks`` is a list of :class:`minigrad.callbacks.Callback`
-    objects (``EarlyStopping``, ``EpochLogger``, your own); one that asks to
-    stop ends training after the current epoch (or batch), and
-    ``history.stopped`` says which and why.
+    **Callbacks.** ``callbacks`` is a list of
+    [`minigrad.callbacks.Callback`][minigrad.callbacks.Callback] objects (``EarlyStopping``,
+    ``EpochLogger``, your own); one that asks to stop ends training after the current epoch (or
+    batch), and ``history.stopped`` says which and why.
 
     ``progress=True`` shows a tqdm bar if tqdm is installed
     (``pip install minigrad[progress]``) and prints one line per epoch

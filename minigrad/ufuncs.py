@@ -13,7 +13,7 @@ with an array on the left, which NumPy turns into ufunc calls: ``arr + t`` is
 * Comparisons and tests (``np.less``, ``np.equal``, ``np.isnan``,
   ``np.isfinite``, ``np.logical_and``, ...) give boolean tensors with no
   gradient, as the comparison operators do.
-* Anything else raises :class:`~minigrad.UfuncError`, which names the ufunc
+* Anything else raises [`UfuncError`][minigrad.errors.UfuncError], which names the ufunc
   and what to write instead: a ufunc minigrad has no op for, an ``out=``
   argument (``arr += t`` is ``np.add(arr, t, out=arr)``) or another keyword,
   and a ufunc method other than a call (``np.add.reduce(t)``).  Computing

@@ -5,7 +5,10 @@ The images are committed, so building the site does not need Graphviz;
 ``tests/test_docs_code.py`` checks that every image a page embeds exists.
 """
 
+import importlib.util
 from pathlib import Path
+
+import numpy as np
 
 import minigrad as mg
 from minigrad.lab import plot
@@ -26,9 +29,10 @@ def toy_model(x=2.3, y=2.0):
     f2 = p["beta2"] + p["omega2"] * h2
     h3 = mg.cos(f2)
     f3 = p["beta3"] + p["omega3"] * h3
-    loss = (f3 - y) ** 2
+    r = f3 - y
+    loss = r ** 2
     for name, t in [("f0", f0), ("h1", h1), ("f1", f1), ("h2", h2), ("f2", f2),
-                    ("h3", h3), ("f3", f3), ("loss", loss)]:
+                    ("h3", h3), ("f3", f3), ("r", r), ("loss", loss)]:
         t.name = name
     return loss, p
 
@@ -67,12 +71,42 @@ def tutorial2():
                      title="Loss on the bowl", path=IMG / "t2_bowl_curves.png")
 
 
+def graphs():
+    """The graph pictures of docs/graph.md and Tutorial 1, as SVG (sharp at any zoom;
+    the pages link each one to itself full size).  The toy model's chain is long, so
+    it is drawn top to bottom (rankdir="TB") to fit the page's column."""
+    loss, p = toy_model()
+    loss.backward()
+    mg.draw(loss, rankdir="TB", title="Chapter 7's toy model: values, gradients, local "
+            "derivatives").render(outfile=IMG / "backprop_toy.svg")
+    mg.draw(loss, rankdir="TB", highlight=p["omega0"], show_values=False).render(
+        outfile=IMG / "backprop_toy_path.svg")
+    mlp = _example("draw_mlp")
+    rng = np.random.default_rng(0)
+    X = mg.tensor(rng.uniform(-1, 1, size=(16, 2)), name="X")
+    y = mg.tensor(np.sin(3 * X.data[:, :1]), name="y")
+    prediction = mlp.forward(mlp.make_mlp(rng), X)
+    with mg.scope("loss"):
+        mlp_loss = mg.mean((prediction - y) ** 2)
+    mlp_loss.name = "loss"
+    mlp_loss.backward()
+    mg.draw(mlp_loss, collapse=["layer1", "layer2"], color_by_grad=True, rankdir="TB",
+            title="Two-layer MLP, one node per layer (mg.scope)").render(
+        outfile=IMG / "draw_mlp.svg")
+
+
+def _example(name):
+    """A module of examples/ (draw_mlp.py: the same MLP as the example draws)."""
+    path = IMG.parent.parent / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main():
     IMG.mkdir(parents=True, exist_ok=True)
-    loss, _ = toy_model()
-    loss.backward()
-    mg.draw(loss, title="chapter 7 toy model").render(
-        IMG / "toy_model_graph", format="png", cleanup=True)
+    graphs()
     tutorial2()
     print(f"wrote the images in {IMG}")
 

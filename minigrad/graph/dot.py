@@ -24,7 +24,17 @@ from ..errors import BackwardError, GraphvizNotFoundError
 from ..tensor import Tensor
 from .layout import Plan, check_size, path_to
 from .scope import closed_scopes
-from .text import const_text, kwargs_text, norm, number, rule_text, shape_text, values_text
+from .text import (
+    caption_text,
+    const_text,
+    kwargs_text,
+    mentions_gradient,
+    norm,
+    number,
+    rule_text,
+    shape_text,
+    values_text,
+)
 from .trace import collect, display_names, local_derivative, observe_backward
 
 __all__ = ["draw", "Graph"]
@@ -48,6 +58,11 @@ class Graph(graphviz.Digraph):
     """
 
     def render(self, *args, **kwargs):
+        """Graphviz's ``render``, but the DOT file it writes first is removed
+        (``cleanup=True`` by default): ``render("toy", format="png")`` leaves
+        only ``toy.png``.  Pass ``cleanup=False`` to keep the DOT file too."""
+        if len(args) < 4:          # (filename, directory, view, cleanup, ...)
+            kwargs.setdefault("cleanup", True)
         try:
             return super().render(*args, **kwargs)
         except graphviz.ExecutableNotFound as exc:
@@ -122,7 +137,7 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
     gradient) and one oval per op.  The edge from an input to an op carries
     the local derivative of the op's output with respect to that input: the
     number when both have one element, else the VJP's rule (e.g. ``g @ Bᵀ``).
-    Returns a :class:`Graph` (a ``graphviz.Digraph``).
+    Returns a [`Graph`][minigrad.graph.dot.Graph] (a ``graphviz.Digraph``).
 
     The gradient in a box is ∂root/∂tensor, from the engine's backward pass
     run from ``root`` and observed as it runs: the same numbers ``backward()``
@@ -137,7 +152,7 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
     ``highlight=leaf`` marks the path from the root to that leaf;
     ``color_by_grad=True`` fills nodes by gradient magnitude; ``rankdir="LR"``
     or ``"TB"``; ``collapse=True`` (or a list of names) draws each
-    :func:`~minigrad.graph.scope.scope` as one node; ``max_nodes`` (None: no
+    [`scope()`][minigrad.graph.scope.scope] as one node; ``max_nodes`` (None: no
     limit) stops runaway drawings with advice; ``title`` and ``legend`` make
     the caption.
 
@@ -187,6 +202,7 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
         node_attr={"fontname": _FONT, "fontsize": "11", "shape": "plain"},
         edge_attr={"fontname": _FONT, "fontsize": "10", "arrowsize": "0.6"})
     bodies = {None: []}                # cluster scope -> DOT statements
+    vjp_labels = False                 # an edge label says what happens to g (matmul, sum...)
 
     def add(where, stmt):
         bodies.setdefault(where, []).append(stmt)
@@ -239,7 +255,11 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
             # to its own edge so no reader pairs a number with the wrong input.
             decorate = "true" if len(t.parents) > 1 else "false"
             local = local_derivative(t, i)
-            text = number(local) if local is not None else _wrap(rule_text(t, i, names))
+            if local is not None:
+                text = number(local)
+            else:
+                text = _wrap(rule_text(t, i, names))
+                vjp_labels = vjp_labels or mentions_gradient(t, i)
             add(None, _edge(source, op_id, red_edge, label=text, decorate=decorate,
                             weight="4" if a._op is not None else "1"))
     # ------------------------------------------------------------ collapsed scopes
@@ -264,7 +284,8 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
                                     style="solid" if a.requires_grad else "dashed"))
     # ------------------------------------------------------------ assemble
     _assemble(g, bodies)
-    caption = _caption(title, legend, bool(grads), levels, highlight, names, note)
+    caption = caption_text(title, legend, bool(grads), bool(levels),
+                           None if highlight is None else names[id(highlight)], note, vjp_labels)
     if caption:
         g.attr(label=caption, labelloc="b", labeljust="l", fontsize="10",
                fontcolor="#444444")
@@ -462,19 +483,3 @@ def _scope_label(s, members, params, names, grads, plan, consumers, root):
         rows.append(_td("out: " + ", ".join(f"{names[id(a)]} {shape_text(a.shape)}"
                                             for a in outputs), small=True, align="LEFT"))
     return _table(rows, border_color="#7c3aed", pen=2)
-
-
-def _caption(title, legend, grads_shown, levels, highlight, names, note):
-    lines = [title] if title else []
-    if legend:
-        text = "edge labels: local derivative ∂(op output)/∂(input)"
-        if grads_shown:
-            text += ";  grad = ∂(root)/∂(tensor)"
-        lines.append(text)
-        if note:
-            lines.append(note)
-        if levels:
-            lines.append("fill: gradient magnitude, log scale (darker = larger)")
-        if highlight is not None:
-            lines.append(f"red: path from the root to {names[id(highlight)]}")
-    return "".join(line + "\\l" for line in lines)     # \\l ends a left-justified line

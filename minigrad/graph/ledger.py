@@ -95,10 +95,10 @@ class LedgerEntry:
 class Ledger:
     """The backward pass as a list of chain-rule steps; ``str()`` gives the text.
 
-    Iterate over it for :class:`LedgerEntry` objects, or ask ``ledger.grad(t)``
-    for the gradient it found for any tensor of the graph.  ``trace`` is the
-    observed pass (a :class:`~minigrad.graph.trace.BackwardTrace`), ``names``
-    the display name of each tensor by id.
+    Iterate over it for [`LedgerEntry`][minigrad.graph.ledger.LedgerEntry] objects, or ask
+    ``ledger.grad(t)`` for the gradient it found for any tensor of the graph.  ``trace`` is the
+    observed pass (a [`BackwardTrace`][minigrad.graph.trace.BackwardTrace]), ``names`` the display
+    name of each tensor by id.
     """
 
     def __init__(self, trace, names):
@@ -136,6 +136,8 @@ class Ledger:
     def __str__(self):
         names = self._names
         root = names[id(self.root)]
+        if not self.trace.steps:
+            return _nothing_to_explain(self.root, root)
         lines = [f"Backward pass from {root}, newest node first "
                  f"(seed: {root}.grad = {summary(self.seed)})"]
         k = 0
@@ -164,14 +166,26 @@ class Ledger:
         return str(self)
 
 
+def _nothing_to_explain(t, name):
+    """Why a root has no backward pass to show, and what to do."""
+    if t.requires_grad:
+        return (f"Nothing to explain: {name} is a leaf (no op made it), so its gradient\n"
+                f"is the seed and there is no chain rule to write out.")
+    return (f"Nothing to explain: no operation was recorded for {name}, so it has no graph.\n"
+            f"It was computed under mg.no_grad() (or inference_mode), or only from\n"
+            f"tensors without requires_grad=True. Compute it again outside no_grad,\n"
+            f"from tensors made with requires_grad=True, and explain that result.")
+
+
 def explain(root, gradient=None):
     """The backward pass from ``root`` as a chain-rule ledger, step by step.
 
     Nodes come in the order the engine visits them (newest first).  For every
     argument of every node: the incoming gradient, the local derivative (from
     the op's VJP), their product and the running total; a reused tensor
-    collects one contribution per use and the ledger shows the sum.  Arrays
-    are shown by shape and norm.  ``gradient`` is the gradient flowing into
+    collects one contribution per use and the ledger shows the sum.  Small
+    arrays (up to six elements) are written out, larger ones shown by shape
+    and norm.  ``gradient`` is the gradient flowing into
     ``root`` (as in ``backward(gradient=...)``); omit it for a one-element
     root.  Nothing is stored in ``.grad``.
 
@@ -191,6 +205,16 @@ def explain(root, gradient=None):
     >>> y = x * x
     >>> print(mg.explain(y).entries[1])
     x.grad += t1.grad * x = 1 * 1 = 1   => x.grad = 1 + 1 = 2
+
+    A result computed under ``no_grad`` has no graph, and the ledger says why:
+
+    >>> with mg.no_grad():
+    ...     z = mg.sin(x)
+    >>> print(mg.explain(z))
+    Nothing to explain: no operation was recorded for t1, so it has no graph.
+    It was computed under mg.no_grad() (or inference_mode), or only from
+    tensors without requires_grad=True. Compute it again outside no_grad,
+    from tensors made with requires_grad=True, and explain that result.
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"mg.explain needs a Tensor, got {type(root).__name__}")

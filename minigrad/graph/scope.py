@@ -57,7 +57,7 @@ class scope:
 
     Scopes nest; ``draw(root, collapse=True)`` collapses each outermost scope
     into one node, ``collapse=["layer1"]`` only the scopes with that name.
-    After the block, ``.record`` is the :class:`Scope` it recorded.
+    After the block, ``.record`` is the [`Scope`][minigrad.graph.scope.Scope] it recorded.
 
     >>> import minigrad as mg
     >>> W = mg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True, name="W")

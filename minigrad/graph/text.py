@@ -13,7 +13,7 @@ import numpy as np
 from ..tensor import Tensor
 
 __all__ = ["number", "values_text", "norm", "summary", "shape_text", "const_text",
-           "kwargs_text", "rule_text"]
+           "kwargs_text", "rule_text", "mentions_gradient", "caption_text", "SUMMARY_VALUES"]
 
 
 def number(v):
@@ -49,15 +49,29 @@ def norm(a):
     return float(np.sqrt(np.sum(np.square(np.asarray(a, dtype=np.float64)))))
 
 
-def summary(a):
-    """For the ledger: the number, or shape and norm.
+SUMMARY_VALUES = 6     # arrays up to this many elements are written out in the ledger
 
-    >>> summary(np.array(2.0)), summary(np.ones((3, 4)))
-    ('2', '(3, 4) ‖·‖ 3.464')
+
+def _nested(a):
+    if a.ndim == 0:
+        return number(a)
+    return "[" + ", ".join(_nested(row) for row in a) + "]"
+
+
+def summary(a):
+    """For the ledger: the number; a small array's values (up to ``SUMMARY_VALUES``
+    elements, nested as NumPy prints them); a larger one's shape and norm.
+
+    >>> summary(np.array(2.0)), summary(np.array([0.5, -2.0])), summary(np.ones((3, 4)))
+    ('2', '[0.5, -2]', '(3, 4) ‖·‖ 3.464')
+    >>> summary(np.arange(6.0).reshape(2, 3))
+    '[[0, 1, 2], [3, 4, 5]]'
     """
     a = np.asarray(a)
     if a.size == 1:
         return number(a.reshape(-1)[0])
+    if 0 < a.size <= SUMMARY_VALUES:
+        return _nested(a)
     return f"{a.shape} ‖·‖ {number(norm(a))}"
 
 
@@ -119,3 +133,47 @@ def rule_text(node, i, names, g_name=None):
     if g_name is not None:
         symbols["g"] = g_name
     return _SYMBOL.sub(lambda m: symbols.get(m.group(1), m.group(1)), text)
+
+
+def mentions_gradient(node, i):
+    """True when the op's rule for argument ``i`` is written with the incoming
+    gradient ``g`` (``g @ Bᵀ``, "copy g to every summed element"): it says what
+    the input receives, not a local derivative to multiply by.
+
+    >>> import minigrad as mg
+    >>> A, B = mg.tensor(np.ones((2, 2)), requires_grad=True), mg.tensor(np.ones((2, 2)))
+    >>> mentions_gradient(A @ B, 0), mentions_gradient(mg.sin(A), 0)
+    (True, False)
+    """
+    rules = node._op.rules
+    if not rules:
+        return False
+    rule = rules[min(i, len(rules) - 1)]
+    return rule is not None and bool(re.search(r"(?<![A-Za-z_])g(?![A-Za-z_])", rule))
+
+
+def caption_text(title, legend, grads_shown, colored, highlight_name, note, vjp_labels=False):
+    """The caption under a drawing (DOT text: each line ends in ``\\l``, left-justified):
+    the title, then a legend of what the drawing shows.
+
+    >>> print(caption_text("toy", True, False, False, None, None))
+    toy\\ledge labels: local derivative ∂(op output)/∂(input)\\l
+    """
+    lines = [title] if title else []
+    if legend:
+        text = "edge labels: local derivative ∂(op output)/∂(input)"
+        if grads_shown:
+            text += ";  grad = ∂(root)/∂(tensor)"
+        lines.append(text)
+        if vjp_labels:
+            # For matmul, sum, reshape, ... the local derivative is a large Jacobian
+            # that nobody writes out; the label says what it does to the gradient.
+            lines.append("a label with g (arrays: @, sum, reshape, ...): what the input "
+                         "receives, g = grad of the op's output")
+        if note:
+            lines.append(note)
+        if colored:
+            lines.append("fill: gradient magnitude, log scale (darker = larger)")
+        if highlight_name is not None:
+            lines.append(f"red: path from the root to {highlight_name}")
+    return "".join(line + "\\l" for line in lines)

@@ -4,16 +4,16 @@ trajectories, hyperparameter search, curvature, and (with matplotlib) pictures.
 Everything here is built on the library below it (tensors, losses,
 optimizers) and nothing below imports it:
 
-* :mod:`~minigrad.lab.datasets`: the small data sets of chapter 6 and toy loss
+* [`datasets`][minigrad.lab.datasets]: the small data sets of chapter 6 and toy loss
   surfaces (``bowl``, ``rosenbrock``, ``saddle``);
-* :mod:`~minigrad.lab.models`: the chapter's models ``f(x, phi)`` and
-  ``make_loss``, which turns model, data and a loss of :mod:`minigrad.losses`
+* [`models`][minigrad.lab.models]: the chapter's models ``f(x, phi)`` and
+  ``make_loss``, which turns model, data and a loss of [`minigrad.losses`][minigrad.losses]
   into ``L(phi)``;
-* :func:`minimize`: run an optimizer on ``L(phi)`` and keep its trajectory;
-* :mod:`~minigrad.lab.search`: grid and random search over hyperparameters, run by
-  :mod:`~minigrad.lab.trials` serially, on local cores or on a Dask cluster;
-* :mod:`~minigrad.lab.curvature`: Hessian eigenvalues, critical points, convexity;
-* :mod:`minigrad.lab.plot` (needs matplotlib, imported on its own:
+* [`minimize()`][minigrad.lab.minimize]: run an optimizer on ``L(phi)`` and keep its trajectory;
+* [`search`][minigrad.lab.search]: grid and random search over hyperparameters, run by
+  [`trials`][minigrad.lab.trials] serially, on local cores or on a Dask cluster;
+* [`curvature`][minigrad.lab.curvature]: Hessian eigenvalues, critical points, convexity;
+* [`minigrad.lab.plot`][minigrad.lab.plot] (needs matplotlib, imported on its own:
   ``import minigrad.lab.plot``): loss surfaces, loss curves, model fits.
 
 >>> import minigrad as mg

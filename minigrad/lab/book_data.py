@@ -12,8 +12,9 @@ chapter 6 fit two small data sets written into the notebooks themselves:
   (``6_3_Stochastic_Gradient_Descent.ipynb`` and ``6_4_Momentum.ipynb``), fit with
   the sum of squared residuals over all thirty points.
 
-Only the numbers are copied here; :func:`minigrad.lab.datasets.book_linear` and
-:func:`minigrad.lab.datasets.book_gabor` return them as arrays.
+Only the numbers are copied here;
+[`minigrad.lab.datasets.book_linear()`][minigrad.lab.datasets.book_linear] and
+[`minigrad.lab.datasets.book_gabor()`][minigrad.lab.datasets.book_gabor] return them as arrays.
 """
 
 SOURCE = "udlbook/udlbook@a8fe82b5e155cb4f42415d2461ffa23224b1173b, Notebooks/Chap06"

@@ -1,6 +1,6 @@
 """Curvature: the Hessian's eigenvalues (eq. 6.19), critical points, convexity.
 
-The Hessian itself comes from :func:`minigrad.hessian` (double backward
+The Hessian itself comes from [`minigrad.hessian()`][minigrad.transforms.hessian] (double backward
 through the engine); this module only reads its eigenvalues.
 
 At a point where the gradient vanishes, the signs of the Hessian's
@@ -74,8 +74,8 @@ def classify_critical_point(f, x, tol=1e-8, grad_tol=1e-6):
 
 @dataclass
 class ConvexityReport:
-    """Result of :func:`check_convexity`; true when no sampled Hessian had an
-    eigenvalue below ``-tol``."""
+    """Result of [`check_convexity()`][minigrad.lab.curvature.check_convexity]; true when no sampled
+    Hessian had an eigenvalue below ``-tol``."""
 
     convex: bool
     min_eigenvalue: float

@@ -3,22 +3,24 @@
 Every data set is made by a generator with a seed, so the same call always
 returns the same numbers; the defaults give the chapter's fixed sets:
 
-* :func:`linear_regression`: twelve input/output pairs for the 1-D linear
-  model (the training set of figure 6.1);
-* :func:`gabor`: inputs uniform in [-15, 15] passed through the Gabor model of
-  eq. 6.8 with phi = [0, 16.6] plus Gaussian noise (28 pairs, as in figure 6.3);
-* :func:`two_class_1d`: problem 6.4's two classes, ten points from N(-1, 1)
-  labelled 0 and ten from N(1, 1) labelled 1;
-* :func:`sine`: a noisy sine wave for the shallow network of eq. 3.1;
-* :func:`book_linear` and :func:`book_gabor`: the exact data of the book's companion
-  notebooks (twelve linear-regression pairs, thirty Gabor pairs), so results can be
-  checked against the numbers the notebooks print.
+* [`linear_regression()`][minigrad.lab.datasets.linear_regression]: twelve input/output pairs for
+  the 1-D linear model (the training set of figure 6.1);
+* [`gabor()`][minigrad.lab.datasets.gabor]: inputs uniform in [-15, 15] passed through the Gabor
+  model of eq. 6.8 with phi = [0, 16.6] plus Gaussian noise (28 pairs, as in figure 6.3);
+* [`two_class_1d()`][minigrad.lab.datasets.two_class_1d]: problem 6.4's two classes, ten points from
+  N(-1, 1) labelled 0 and ten from N(1, 1) labelled 1;
+* [`sine()`][minigrad.lab.datasets.sine]: a noisy sine wave for the shallow network of eq. 3.1;
+* [`book_linear()`][minigrad.lab.datasets.book_linear] and
+  [`book_gabor()`][minigrad.lab.datasets.book_gabor]: the exact data of the book's companion
+  notebooks (twelve linear-regression pairs, thirty Gabor pairs), so results can be checked against
+  the numbers the notebooks print.
 
-The toy *functions* (:func:`bowl`, :func:`rosenbrock`, :func:`saddle`) are loss
-surfaces written with minigrad operations, so that optimizers can run on them
-directly.  They take ``phi`` whose first axis holds the two coordinates, so
-the same function evaluates one point (shape ``(2,)``) or a whole grid (shape
-``(2, H, W)``) for a picture.  :func:`problem6_6_functions` gives the three
+The toy *functions* ([`bowl()`][minigrad.lab.datasets.bowl],
+[`rosenbrock()`][minigrad.lab.datasets.rosenbrock], [`saddle()`][minigrad.lab.datasets.saddle]) are
+loss surfaces written with minigrad operations, so that optimizers can run on them directly.  They
+take ``phi`` whose first axis holds the two coordinates, so the same function evaluates one point
+(shape ``(2,)``) or a whole grid (shape ``(2, H, W)``) for a picture.
+[`problem6_6_functions()`][minigrad.lab.datasets.problem6_6_functions] gives the three
 one-dimensional losses (and points 1-7) of problem 6.6 and figure 6.11.
 
 >>> import minigrad as mg
@@ -51,8 +53,8 @@ def book_linear():
     """The companion notebook's twelve pairs for the linear model ``y = phi0 + phi1 x``.
 
     From ``Notebooks/Chap06/6_2_Gradient_Descent.ipynb`` of the book's repository
-    (see :mod:`minigrad.lab.book_data`).  The notebook's loss is the plain sum of
-    squared residuals; at ``phi = (0.6, -0.2)`` it is 12.367:
+    (see ``minigrad.lab.book_data``).  The notebook's loss is the plain sum
+    of squared residuals; at ``phi = (0.6, -0.2)`` it is 12.367:
 
     >>> import minigrad as mg
     >>> x, y = book_linear()
@@ -69,7 +71,7 @@ def book_gabor():
     """The companion notebooks' thirty pairs for the Gabor model (eq. 6.8, ``a = 32``).
 
     From ``Notebooks/Chap06/6_3_Stochastic_Gradient_Descent.ipynb`` (also used by
-    ``6_4_Momentum.ipynb``); see :mod:`minigrad.lab.book_data`.  The inputs lie
+    ``6_4_Momentum.ipynb``); see ``minigrad.lab.book_data``.  The inputs lie
     in about [-15, 15] and are not sorted.
 
     >>> x, y = book_gabor()
@@ -101,9 +103,9 @@ def gabor(n=28, phi=(0.0, 16.6), noise=0.15, a=models.GABOR_A, x_range=(-15.0, 1
     """Training data for the Gabor model (eq. 6.8, figure 6.3).
 
     ``x`` is drawn uniformly from ``x_range`` (default [-15, 15]), passed
-    through the Gabor model :func:`minigrad.lab.models.gabor` with parameters
-    ``phi`` (default [0, 16.6]) and envelope constant ``a``, and Gaussian
-    noise with standard deviation ``noise`` is added.  ``n`` pairs, 28 by default as in the book.
+    through the Gabor model [`minigrad.lab.models.gabor()`][minigrad.lab.models.gabor] with
+    parameters ``phi`` (default [0, 16.6]) and envelope constant ``a``, and Gaussian noise with
+    standard deviation ``noise`` is added.  ``n`` pairs, 28 by default as in the book.
 
     >>> x, y = gabor(n=5, seed=1)
     >>> x.shape, bool(np.all(np.abs(x) <= 15))

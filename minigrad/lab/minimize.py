@@ -2,7 +2,7 @@
 and keep everything it did, as NumPy arrays ready to plot.
 
 This is the one trajectory recorder of minigrad: the chapter-6 examples, the
-hyperparameter search (:mod:`minigrad.lab.search`) and the pictures all take
+hyperparameter search ([`minigrad.lab.search`][minigrad.lab.search]) and the pictures all take
 their paths from it.  With ``batches=`` it runs stochastic gradient descent
 (eq. 6.10): each step follows the loss of the next batch, while the
 trajectory records the loss of the whole data set at every point.

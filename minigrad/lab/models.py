@@ -4,15 +4,17 @@ as functions of ``phi``.
 Each model is a composition of minigrad operations, so its gradient (and
 Hessian) comes from the engine: there is no derivative code here.
 
-* :func:`linear`: ``phi0 + phi1 x`` (eq. 6.4);
-* :func:`gabor`: ``sin(z) exp(-z**2 / a)`` with ``z = phi0 + 0.06 phi1 x`` (eq. 6.8,
-  ``a = 32`` in the book);
-* :func:`logistic`: ``sig(phi0 + phi1 x)``, the probability of class 1 (eq. 6.21);
-* :func:`shallow_network`: ``phi0 + sum_d phi_d a(theta_d0 + theta_d1 x)`` (eq. 3.1).
+* [`linear()`][minigrad.lab.models.linear]: ``phi0 + phi1 x`` (eq. 6.4);
+* [`gabor()`][minigrad.lab.models.gabor]: ``sin(z) exp(-z**2 / a)`` with ``z = phi0 + 0.06 phi1 x``
+  (eq. 6.8, ``a = 32`` in the book);
+* [`logistic()`][minigrad.lab.models.logistic]: ``sig(phi0 + phi1 x)``, the probability of class 1
+  (eq. 6.21);
+* [`shallow_network()`][minigrad.lab.models.shallow_network]: ``phi0 + sum_d phi_d a(theta_d0 +
+  theta_d1 x)`` (eq. 3.1).
 
-The losses themselves live in :mod:`minigrad.losses`; :func:`make_loss` ties a
-model, the data and a loss into ``L(phi)``, following the chapter's *sum*
-convention (eq. 6.5): the least-squares loss is the sum of the squared
+The losses themselves live in [`minigrad.losses`][minigrad.losses];
+[`make_loss()`][minigrad.lab.models.make_loss] ties a model, the data and a loss into ``L(phi)``,
+following the chapter's *sum* convention (eq. 6.5): the least-squares loss is the sum of the squared
 errors, not their mean.
 
 >>> import numpy as np, minigrad as mg
@@ -113,8 +115,8 @@ def shallow_network(x, phi, theta, activation=F.relu):
 def make_loss(model, x, y, loss=mse_loss, **model_kwargs):
     """The loss as a function of the parameters alone: ``L(phi) = sum_i l(model(x_i, phi), y_i)``.
 
-    ``loss`` is a loss of :mod:`minigrad.losses` (least squares by default,
-    :func:`~minigrad.losses.binary_cross_entropy` for the logistic model); its
+    ``loss`` is a loss of [`minigrad.losses`][minigrad.losses] (least squares by default,
+    [`binary_cross_entropy()`][minigrad.losses.binary_cross_entropy] for the logistic model); its
     per-example values are *summed* over the data, the book's convention
     (eq. 6.5), not averaged.  The sum runs over the last axis, so ``phi`` with
     extra axes (a grid of parameter values, ``P[..., None]``) gives a grid of

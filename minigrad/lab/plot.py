@@ -129,16 +129,16 @@ def loss_surface(f=None, p0_range=(-1, 1), p1_range=(-1, 1), *, grid=None, resol
                  path=None, colorbar=True, colors=None, points_on_top=False):
     """Heatmap and contours of a loss over two parameters, with trajectories on top.
 
-    ``f`` is the loss as a function of ``phi`` (see :func:`evaluate_grid`), or pass a
-    precomputed ``grid=(P0, P1, Z)``. ``trajectories`` is one array of shape ``(steps, 2)``
-    or a list of them, drawn as lines with a marker at every iterate, a circle at the start
-    and a star at the end; ``labels`` names them in the legend and ``colors`` (optional)
-    colours them. ``points`` is a dict ``{label: array of shape (k, 2)}`` of special points
-    to mark (minima, saddle points, ...), or ``{label: (array, marker, colour)}``.
-    ``log=True`` colours by log10 of the loss, which shows the floors of deep valleys.
-    ``number_steps=True`` writes the step number next to each iterate (as in figure 6.1); a
-    list of indices numbers only those trajectories. ``points_on_top`` draws the special
-    points over the trajectories' end stars (by default the stars stay visible).
+    ``f`` is the loss as a function of ``phi`` (see
+    [`evaluate_grid()`][minigrad.lab.plot.evaluate_grid]), or pass a precomputed ``grid=(P0, P1,
+    Z)``. ``trajectories`` is one array of shape ``(steps, 2)`` or a list of them, drawn as lines
+    with a marker at every iterate, a circle at the start and a star at the end; ``labels`` names
+    them in the legend and ``colors`` (optional) colours them. ``points`` is a dict ``{label: array
+    of shape (k, 2)}`` of special points to mark (minima, saddle points, ...), or ``{label: (array,
+    marker, colour)}``. ``log=True`` colours by log10 of the loss, which shows the floors of deep
+    valleys. ``number_steps=True`` writes the step number next to each iterate (as in figure 6.1); a
+    list of indices numbers only those trajectories. ``points_on_top`` draws the special points over
+    the trajectories' end stars (by default the stars stay visible).
     """
     fig, ax = _axes(ax, size)
     P0, P1, Z = grid if grid is not None else evaluate_grid(f, p0_range, p1_range,

@@ -1,10 +1,10 @@
 """Hyperparameter search (section 6.5): try many settings, keep a sortable table.
 
 An *objective* is any function of keyword hyperparameters that returns a loss
-(a number) or a dict of metrics containing ``"loss"``.  :func:`objective`
-builds one that runs :func:`~minigrad.lab.minimize`; for a model, write
-your own training function (give it a ``seed`` parameter and each trial
-passes its own, see :mod:`~minigrad.lab.trials`).
+(a number) or a dict of metrics containing ``"loss"``.
+[`objective()`][minigrad.lab.search.objective] builds one that runs
+[`minimize()`][minigrad.lab.minimize]; for a model, write your own training function (give it a
+``seed`` parameter and each trial passes its own, see [`trials`][minigrad.lab.trials]).
 
 >>> import numpy as np, minigrad as mg
 >>> bowl = lambda x: (x[0] ** 2 + 10 * x[1] ** 2)
@@ -16,7 +16,7 @@ passes its own, see :mod:`~minigrad.lab.trials`).
 The same call runs on local cores with ``workers=2``, or on a Dask cluster
 with ``executor=distributed.Client(address).get_executor()``, and gives the
 same table; the objective must then be picklable (a function defined at the
-top level of a module, or :func:`objective` of one).
+top level of a module, or [`objective()`][minigrad.lab.search.objective] of one).
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ def _sort_key(value):
 
 
 class Results(list):
-    """A list of :class:`Record`; ``sort(by=...)`` sorts in place and returns self."""
+    """A list of [`Record`][minigrad.lab.search.Record]; ``sort(by=...)`` sorts in place and returns
+    self."""
 
     def sort(self, by="loss", reverse=False):
         good = [r for r in self if not _sort_key(r.get(by))[0]]
@@ -126,7 +127,7 @@ def grid_search(objective, grid, *, seed=0, executor=None, workers=None, progres
     (any ``concurrent.futures.Executor``, e.g. a Dask cluster's
     ``Client(...).get_executor()``); the table is the same in every mode
     and lists the trials in order.  Trial ``i`` is seeded from ``(seed, i)``
-    (see :mod:`~minigrad.lab.trials`).  A trial that raises keeps its row,
+    (see [`trials`][minigrad.lab.trials]).  A trial that raises keeps its row,
     with the error, and the search warns once at the end.  ``progress=True``
     shows a tqdm bar of trials done when tqdm is installed.
     """
@@ -137,7 +138,8 @@ def grid_search(objective, grid, *, seed=0, executor=None, workers=None, progres
 
 
 class LogUniform:
-    """A distribution for :func:`random_search`: ``exp(uniform(log lo, log hi))``."""
+    """A distribution for [`random_search()`][minigrad.lab.search.random_search]: ``exp(uniform(log
+    lo, log hi))``."""
 
     def __init__(self, lo, hi):
         self.lo, self.hi = lo, hi
@@ -169,9 +171,9 @@ def random_search(objective, space, trials=20, seed=0, *, executor=None, workers
     """``trials`` random settings from ``space``, drawn with ``np.random.default_rng(seed)``.
 
     Each entry of ``space`` is a list (pick one), a tuple ``(lo, hi)`` (uniform),
-    a callable ``rng -> value`` such as :func:`log_uniform`, or a constant.
-    The settings are drawn here, before any trial runs; ``executor``,
-    ``workers`` and ``progress`` run the trials as in :func:`grid_search`.
+    a callable ``rng -> value`` such as [`log_uniform()`][minigrad.lab.search.log_uniform], or a
+    constant. The settings are drawn here, before any trial runs; ``executor``, ``workers`` and
+    ``progress`` run the trials as in [`grid_search()`][minigrad.lab.search.grid_search].
     """
     rng = np.random.default_rng(seed)
     configs = [{k: _draw(spec, rng) for k, spec in space.items()} for _ in range(trials)]
@@ -180,8 +182,8 @@ def random_search(objective, space, trials=20, seed=0, *, executor=None, workers
 
 
 class Objective:
-    """What :func:`objective` returns: a picklable callable (when ``f`` is), so it can
-    run on an executor's workers."""
+    """What [`objective()`][minigrad.lab.search.objective] returns: a picklable callable (when ``f``
+    is), so it can run on an executor's workers."""
 
     def __init__(self, f, x0, optimizer, steps, fixed):
         self.f, self.x0, self.optimizer, self.steps, self.fixed = f, x0, optimizer, steps, fixed

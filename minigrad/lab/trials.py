@@ -1,7 +1,8 @@
 """Running a search's trials: serially, on local cores, or on any executor.
 
-:func:`~minigrad.lab.grid_search` and :func:`~minigrad.lab.random_search`
-decide *which* settings to try; this module runs them.  The same call runs
+[`grid_search()`][minigrad.lab.search.grid_search] and
+[`random_search()`][minigrad.lab.search.random_search] decide *which* settings to try; this module
+runs them.  The same call runs
 
 * serially (the default);
 * on ``workers=N`` local processes (a ``ProcessPoolExecutor`` made and shut

@@ -1,15 +1,14 @@
 """Neural-network building blocks in PyTorch's habit: Module, Parameter, Linear,
 LayerNorm, ... and the book's MLP.
 
-A :class:`Module` holds :class:`Parameter` tensors, buffers and other modules
-as attributes; it finds them itself, so ``parameters()``,
-``named_parameters()``, ``zero_grad()``, ``state_dict()``, ``to(dtype)`` and
-``save()``/``load()`` need no bookkeeping from the user.  Calling a module
-runs its ``forward``.
+A [`Module`][minigrad.nn.modules.Module] holds [`Parameter`][minigrad.nn.parameter.Parameter]
+tensors, buffers and other modules as attributes; it finds them itself, so ``parameters()``,
+``named_parameters()``, ``zero_grad()``, ``state_dict()``, ``to(dtype)`` and ``save()``/``load()``
+need no bookkeeping from the user.  Calling a module runs its ``forward``.
 
 Nothing here has derivative code: a layer is written with minigrad operations,
 and the engine differentiates it.  ``Linear`` starts as PyTorch's does;
-``MLP`` starts with the book's He or Glorot weights (:mod:`minigrad.nn.init`
+``MLP`` starts with the book's He or Glorot weights ([`minigrad.nn.init`][minigrad.nn.init]
 has both families), drawn from a seeded ``numpy.random.Generator`` so that a
 model is the same on every run.
 

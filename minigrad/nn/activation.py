@@ -1,6 +1,6 @@
-"""Activation functions as modules, for :class:`~minigrad.nn.Sequential` and
-:class:`~minigrad.nn.MLP`; each applies the function of the same name in
-:mod:`minigrad.functional` (where its derivative comes from the engine).
+"""Activation functions as modules, for [`Sequential`][minigrad.nn.layers.Sequential] and
+[`MLP`][minigrad.nn.layers.MLP]; each applies the function of the same name in
+[`minigrad.functional`][minigrad.functional] (where its derivative comes from the engine).
 
 >>> import minigrad as mg
 >>> mg.nn.LeakyReLU(0.1)(mg.tensor([-2.0, 3.0]))

@@ -1,5 +1,6 @@
-"""Containers that hold submodules without calling them: :class:`ModuleList` and
-:class:`ModuleDict` (PyTorch's names and methods).
+"""Containers that hold submodules without calling them:
+[`ModuleList`][minigrad.nn.containers.ModuleList] and
+[`ModuleDict`][minigrad.nn.containers.ModuleDict] (PyTorch's names and methods).
 
 Their modules are registered like attributes, so their parameters are found
 by ``parameters()``, the optimizer and ``state_dict()``; the model's

@@ -1,5 +1,5 @@
-"""Layers that change shape or add noise but learn nothing: :class:`Dropout` and
-:class:`Flatten` (PyTorch's names, arguments and defaults).
+"""Layers that change shape or add noise but learn nothing: [`Dropout`][minigrad.nn.dropout.Dropout]
+and [`Flatten`][minigrad.nn.dropout.Flatten] (PyTorch's names, arguments and defaults).
 
 >>> import numpy as np, minigrad as mg
 >>> mg.nn.Flatten()(mg.tensor(np.zeros((2, 3, 4)))).shape
@@ -25,7 +25,7 @@ class Dropout(Module):
 
     ``generator`` (a ``numpy.random.Generator`` or an int seed, made into a
     generator once) draws the masks; without it they come from the generator
-    of :func:`minigrad.nn.functional.dropout`.
+    of [`minigrad.nn.functional.dropout()`][minigrad.nn.functional.dropout].
 
     >>> import numpy as np, minigrad as mg
     >>> drop = mg.nn.Dropout(p=0.5, generator=0)

@@ -1,11 +1,11 @@
 """PyTorch's ``torch.nn.functional`` names, for scripts written as ``import ... as F``.
 
 Everything here is a composite: the activations come from
-:mod:`minigrad.functional`, the losses from :mod:`minigrad.losses` (their one
-home, re-exported here under the same names), and :func:`linear` and
-:func:`dropout` are written with minigrad operations, so every derivative
-comes from the engine.  Arguments have PyTorch's names and defaults
-(``input``, ``target``, ``dim``, ``reduction="mean"``).
+[`minigrad.functional`][minigrad.functional], the losses from [`minigrad.losses`][minigrad.losses]
+(their one home, re-exported here under the same names), and
+[`linear()`][minigrad.nn.functional.linear] and [`dropout()`][minigrad.nn.functional.dropout] are
+written with minigrad operations, so every derivative comes from the engine.  Arguments have
+PyTorch's names and defaults (``input``, ``target``, ``dim``, ``reduction="mean"``).
 
 >>> import minigrad as mg
 >>> import minigrad.nn.functional as F
@@ -130,8 +130,8 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):
 
     ``generator`` (a ``numpy.random.Generator`` or an int seed) draws the
     mask; without it the masks come from a generator seeded once (see
-    :func:`minigrad.manual_seed`), so a script is the same on every run.  The
-    gradient flows through the kept elements, scaled the same way.
+    [`minigrad.manual_seed()`][minigrad.random.manual_seed]), so a script is the same on every run.
+    The gradient flows through the kept elements, scaled the same way.
 
     >>> import numpy as np, minigrad as mg
     >>> x = mg.tensor(np.ones(8))

@@ -32,24 +32,24 @@ Uniform versions have the same variance: a uniform distribution on
 
 Two families of functions
 -------------------------
-**The book's**, named after the papers (:func:`he_normal`, :func:`he_uniform`,
-:func:`glorot_normal`, :func:`glorot_uniform`, :func:`normal`, :func:`uniform`,
-:func:`zeros`): each takes the weight shape ``(D_out, D_in)`` (PyTorch's layout,
-``y = x W^T + b``) and a random generator and returns a new NumPy array; the
-generator is a ``numpy.random.Generator`` (reused, so consecutive layers get
-different draws) or an int seed (see :func:`minigrad.random.as_generator`).
-These are what ``Linear(init="he")`` and ``MLP`` use.
+**The book's**, named after the papers ([`he_normal`][minigrad.nn.init.he_normal],
+[`he_uniform`][minigrad.nn.init.he_uniform], [`glorot_normal`][minigrad.nn.init.glorot_normal],
+[`glorot_uniform`][minigrad.nn.init.glorot_uniform], [`normal`][minigrad.nn.init.normal],
+[`uniform`][minigrad.nn.init.uniform], [`zeros`][minigrad.nn.init.zeros]): each takes the weight
+shape ``(D_out, D_in)`` (PyTorch's layout, ``y = x W^T + b``) and a random generator and returns a
+new NumPy array; the generator is a ``numpy.random.Generator`` (reused, so consecutive layers get
+different draws) or an int seed (see [`as_generator`][minigrad.random.as_generator]). These are
+what ``Linear(init="he")`` and ``MLP`` use.
 
-**PyTorch's** ``torch.nn.init``, with its names, arguments and defaults
-(:func:`kaiming_normal_`, :func:`xavier_uniform_`, :func:`zeros_`, ...): each
-fills a tensor or :class:`~minigrad.nn.Parameter` in place and returns it.
-Like an optimizer step, the write bumps the tensor's version, so a graph
-built before it refuses to backpropagate.  They draw from the package
-generator that :func:`minigrad.manual_seed` restarts, unless ``generator=``
-(a ``numpy.random.Generator`` or an int seed) is given.  The fans are
-PyTorch's: ``fan_in = size(1) * receptive field``, ``fan_out = size(0) *
-receptive field``, with the receptive field the product of the dimensions
-after the second, and tensors of fewer than two dimensions have no fans.
+**PyTorch's** ``torch.nn.init``, names, arguments and defaults included
+([`kaiming_normal_`][minigrad.nn.init.kaiming_normal_], [`zeros_`][minigrad.nn.init.zeros_],
+[`xavier_uniform_`][minigrad.nn.init.xavier_uniform_], ...): each fills a tensor or
+[`Parameter`][minigrad.nn.parameter.Parameter] in place and returns it. Like an optimizer step, the
+write bumps the tensor's version, so a graph built before it refuses to backpropagate.  They draw
+from the package generator that [`mg.manual_seed()`][minigrad.random.manual_seed] restarts, unless
+``generator=`` (a ``numpy.random.Generator`` or an int seed) is given.  The fans are PyTorch's:
+``fan_in = size(1) * receptive field``, ``fan_out = size(0) * receptive field``, with the receptive
+field the product of the dimensions after the second; tensors under two dimensions have no fans.
 
 The two families are the same distributions:
 
@@ -172,7 +172,7 @@ def he_normal(shape, rng=None, gain=RELU_GAIN):
 
 def he_uniform(shape, rng=None, gain=RELU_GAIN):
     """He/Kaiming uniform: on ``[-a, a]`` with ``a = gain * sqrt(3 / fan_in)``
-    (the same variance ``gain**2 / fan_in`` as :func:`he_normal`)."""
+    (the same variance ``gain**2 / fan_in`` as [`he_normal()`][minigrad.nn.init.he_normal])."""
     fan_in, _ = fans(shape)
     return uniform(shape, gain * np.sqrt(3.0 / fan_in), rng)
 
@@ -398,7 +398,7 @@ def eye_(tensor):
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
     """Glorot/Xavier uniform in place: ``U(-a, a)`` with ``a = gain * sqrt(6 / (fan_in +
-    fan_out))``; the book's :func:`glorot_uniform`.  Returns ``tensor``.
+    fan_out))``; the book's [`glorot_uniform`][minigrad.nn.init.glorot_uniform]. Returns ``tensor``.
 
     >>> import minigrad as mg
     >>> bool(np.abs(xavier_uniform_(mg.nn.Parameter(np.empty((3, 5)))).data).max() <= 1)
@@ -412,7 +412,7 @@ def xavier_uniform_(tensor, gain=1.0, generator=None):
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
     """Glorot/Xavier normal in place: ``N(0, gain**2 * 2 / (fan_in + fan_out))``; the
-    book's :func:`glorot_normal`.  Returns ``tensor``."""
+    book's [`glorot_normal()`][minigrad.nn.init.glorot_normal].  Returns ``tensor``."""
     shape = _target(tensor, "xavier_normal_").shape
     fan_in, fan_out = _calculate_fan_in_and_fan_out(shape, "xavier_normal_")
     std = gain * math.sqrt(2.0 / (fan_in + fan_out))
@@ -439,8 +439,8 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
     fan-in (``mode="fan_in"``, keeps the forward signal) or the fan-out
     (``"fan_out"``, keeps the gradients).  ``a`` is the negative slope of a
     leaky ReLU; the default (``a=0``) is the ReLU gain ``sqrt(2)``, the book's
-    :func:`he_uniform`.  ``nn.Linear`` uses ``a=sqrt(5)``, which makes the bound
-    ``1 / sqrt(fan_in)``.  Returns ``tensor``.
+    [`he_uniform()`][minigrad.nn.init.he_uniform].  ``nn.Linear`` uses ``a=sqrt(5)``, which makes
+    the bound ``1 / sqrt(fan_in)``.  Returns ``tensor``.
 
     >>> import minigrad as mg
     >>> w = kaiming_uniform_(mg.nn.Parameter(np.empty((100, 16))), a=math.sqrt(5))
@@ -457,8 +457,8 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
     """He/Kaiming normal in place: ``N(0, std**2)`` with ``std = gain / sqrt(fan)``
-    (see :func:`kaiming_uniform_` for ``a``, ``mode`` and ``nonlinearity``); with
-    the defaults, the book's :func:`he_normal`.  Returns ``tensor``.
+    (``a``, ``mode``, ``nonlinearity``: as [`kaiming_uniform_`][minigrad.nn.init.kaiming_uniform_]);
+    with the defaults, the book's [`he_normal`][minigrad.nn.init.he_normal].  Returns ``tensor``.
 
     >>> import minigrad as mg
     >>> w = kaiming_normal_(mg.nn.Parameter(np.empty((500, 200))), mode="fan_out")

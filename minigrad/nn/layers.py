@@ -1,12 +1,12 @@
-"""Layers with weights and the containers that chain them: :class:`Linear`,
-:class:`Sequential` and :class:`MLP`.  Layers made without ``rng=`` draw their
-initial weights from the package generator that ``mg.manual_seed`` restarts,
-so a script gives the same model on every run.
+"""Layers with weights and the containers that chain them: [`Linear`][minigrad.nn.layers.Linear],
+[`Sequential`][minigrad.nn.layers.Sequential] and [`MLP`][minigrad.nn.layers.MLP].  Layers made
+without ``rng=`` draw their initial weights from the package generator that ``mg.manual_seed``
+restarts, so a script gives the same model on every run.
 
 ``Linear`` starts as PyTorch's does (uniform on ``+-1/sqrt(in_features)``);
 ``MLP``, the book's network, starts each layer with the initialization of
 chapter 7 that suits its activation (He for ReLU, Glorot for tanh and sigmoid,
-see :mod:`minigrad.nn.init`) and zero biases, drawn from its ``seed``.
+see [`minigrad.nn.init`][minigrad.nn.init]) and zero biases, drawn from its ``seed``.
 
 >>> import minigrad as mg
 >>> mg.nn.MLP([2, 4, 1], seed=0).num_parameters()
@@ -39,7 +39,7 @@ class Linear(Module):
     ``a=sqrt(5)``), drawn from the package generator that ``mg.manual_seed``
     restarts, or from ``rng`` (a ``numpy.random.Generator`` or an int seed).
     ``init`` chooses the book's initialization instead: ``"he"`` for ReLU
-    networks, ``"glorot"`` for tanh/sigmoid (see :mod:`minigrad.nn.init`), or a
+    networks, ``"glorot"`` for tanh/sigmoid (see [`minigrad.nn.init`][minigrad.nn.init]), or a
     function ``f(shape, rng) -> array``; the bias then starts at zero, as in
     the book.  ``dtype`` is the package's default dtype unless given; minigrad
     has only the CPU, so ``device`` may only be None or ``"cpu"``.

@@ -1,5 +1,5 @@
 """Losses as modules, PyTorch's ``nn.MSELoss`` and kin: each calls the function of
-the same name in :mod:`minigrad.losses` (the one home of every loss) with the
+the same name in [`minigrad.losses`][minigrad.losses] (the one home of every loss) with the
 ``reduction`` given when it was made (``"mean"`` by default, as in PyTorch).
 
 >>> import minigrad as mg
@@ -60,20 +60,20 @@ class _Loss(Module):
 
 
 class MSELoss(_Loss):
-    """Squared errors, :func:`minigrad.losses.mse_loss`."""
+    """Squared errors, [`minigrad.losses.mse_loss()`][minigrad.losses.mse_loss]."""
 
     loss_function = staticmethod(losses.mse_loss)
 
 
 class L1Loss(_Loss):
-    """Absolute errors, :func:`minigrad.losses.l1_loss`."""
+    """Absolute errors, [`minigrad.losses.l1_loss()`][minigrad.losses.l1_loss]."""
 
     loss_function = staticmethod(losses.l1_loss)
 
 
 class CrossEntropyLoss(_Loss):
     """Cross-entropy of logits ``(N, K)`` and class labels ``(N,)``,
-    :func:`minigrad.losses.cross_entropy`."""
+    [`minigrad.losses.cross_entropy()`][minigrad.losses.cross_entropy]."""
 
     loss_function = staticmethod(losses.cross_entropy)
     options = {"weight": None, "ignore_index": -100, "label_smoothing": 0.0}
@@ -81,14 +81,15 @@ class CrossEntropyLoss(_Loss):
 
 class NLLLoss(_Loss):
     """Negative log-likelihood of log-probabilities ``(N, K)`` and class labels ``(N,)``,
-    :func:`minigrad.losses.nll_loss`."""
+    [`minigrad.losses.nll_loss()`][minigrad.losses.nll_loss]."""
 
     loss_function = staticmethod(losses.nll_loss)
     options = {"weight": None, "ignore_index": -100}
 
 
 class BCELoss(_Loss):
-    """Binary cross-entropy of probabilities, :func:`minigrad.losses.binary_cross_entropy`."""
+    """Binary cross-entropy of probabilities,
+    [`minigrad.losses.binary_cross_entropy()`][minigrad.losses.binary_cross_entropy]."""
 
     loss_function = staticmethod(losses.binary_cross_entropy)
     options = {"weight": None}
@@ -96,7 +97,7 @@ class BCELoss(_Loss):
 
 class BCEWithLogitsLoss(_Loss):
     """Binary cross-entropy of logits,
-    :func:`minigrad.losses.binary_cross_entropy_with_logits`."""
+    [`minigrad.losses.binary_cross_entropy_with_logits()`][minigrad.losses.binary_cross_entropy_with_logits]."""
 
     loss_function = staticmethod(losses.binary_cross_entropy_with_logits)
     options = {"weight": None, "pos_weight": None}

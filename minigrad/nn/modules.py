@@ -1,11 +1,11 @@
-"""The base of every layer and model, :class:`Module` (PyTorch's ``nn.Module``).
+"""The base of every layer and model, [`Module`][minigrad.nn.modules.Module] (PyTorch's
+``nn.Module``).
 
-A :class:`Module` holds :class:`~minigrad.nn.Parameter` tensors, buffers and
-other modules as attributes and finds them itself, so ``parameters()``,
-``zero_grad()``, ``state_dict()``, ``to(dtype)`` and ``save()``/``load()``
-need no bookkeeping from the user.  Calling a module runs its ``forward``
-inside an ``mg.scope`` named after it, so a drawn graph can fold each layer
-into one node.
+A [`Module`][minigrad.nn.modules.Module] holds [`Parameter`][minigrad.nn.parameter.Parameter]
+tensors, buffers and other modules as attributes and finds them itself, so ``parameters()``,
+``zero_grad()``, ``state_dict()``, ``to(dtype)`` and ``save()``/``load()`` need no bookkeeping from
+the user.  Calling a module runs its ``forward`` inside an ``mg.scope`` named after it, so a drawn
+graph can fold each layer into one node.
 """
 
 from __future__ import annotations
@@ -126,7 +126,8 @@ class Module:
         setattr(self, str(name), module)
 
     def register_module(self, name, module):
-        """Another name for :meth:`add_module` (PyTorch has both)."""
+        """Another name for [`add_module()`][minigrad.nn.modules.Module.add_module] (PyTorch has
+        both)."""
         self.add_module(name, module)
 
     def register_buffer(self, name, tensor, persistent=True):
@@ -198,7 +199,8 @@ class Module:
                                                 remove_duplicate)
 
     def modules(self):
-        """This module and every module below it (see :meth:`named_modules`)."""
+        """This module and every module below it (see
+        [`named_modules()`][minigrad.nn.modules.Module.named_modules])."""
         return (module for _, module in self.named_modules())
 
     def _named_members(self, members, prefix, recurse, remove_duplicate):
@@ -227,15 +229,17 @@ class Module:
 
     def parameters(self, recurse=True):
         """A list of the parameters (what an optimizer takes), in the order of
-        :meth:`named_parameters`."""
+        [`named_parameters()`][minigrad.nn.modules.Module.named_parameters]."""
         return [p for _, p in self.named_parameters(recurse=recurse)]
 
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
-        """``(dotted name, buffer)`` pairs, as :meth:`named_parameters` lists parameters."""
+        """``(dotted name, buffer)`` pairs, as
+        [`named_parameters()`][minigrad.nn.modules.Module.named_parameters] lists parameters."""
         return self._named_members(lambda m: m._buffers, prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
-        """A list of the buffers (see :meth:`register_buffer`)."""
+        """A list of the buffers (see
+        [`register_buffer()`][minigrad.nn.modules.Module.register_buffer])."""
         return [b for _, b in self.named_buffers(recurse=recurse)]
 
     def apply(self, fn):
@@ -376,7 +380,7 @@ class Module:
         With ``strict=True`` the names must match exactly; otherwise the names
         found on both sides are loaded.  A shape that differs is always an
         error, and nothing is written unless everything fits.  Errors are
-        :class:`~minigrad.errors.StateDictError`, a ``RuntimeError`` as PyTorch raises.
+        [`StateDictError`][minigrad.errors.StateDictError], a ``RuntimeError`` as PyTorch raises.
 
         >>> import minigrad as mg
         >>> a, b = mg.nn.Linear(2, 1), mg.nn.Linear(2, 1)
@@ -416,10 +420,10 @@ class Module:
     def save(self, path):
         """Write the parameters to a NumPy ``.npz`` archive; returns the path written.
 
-        ``.npz`` is added to a path without it, and :meth:`load` applies the
-        same rule, so ``save("ckpt")`` and ``load("ckpt")`` name the same file.
-        The archive is the one ``np.savez`` writes (``np.load`` reads it), with
-        one array per dotted parameter name, whatever the name.
+        ``.npz`` is added to a path without it, and [`load()`][minigrad.nn.modules.Module.load]
+        applies the same rule, so ``save("ckpt")`` and ``load("ckpt")`` name the same file. The
+        archive is the one ``np.savez`` writes (``np.load`` reads it), with one array per dotted
+        parameter name, whatever the name.
 
         >>> import os, tempfile, minigrad as mg
         >>> a, b = mg.nn.MLP([2, 3, 1], seed=0), mg.nn.MLP([2, 3, 1], seed=1)
@@ -437,7 +441,8 @@ class Module:
         return path
 
     def load(self, path, strict=True):
-        """Read parameters written by :meth:`save` (in place); returns self.
+        """Read parameters written by [`save()`][minigrad.nn.modules.Module.save] (in place);
+        returns self.
 
         Only arrays are read, never pickled objects (``allow_pickle=False``):
         loading a file must not run code from it.

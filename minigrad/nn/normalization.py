@@ -1,5 +1,5 @@
-"""Normalization layers: :class:`LayerNorm` (PyTorch's ``nn.LayerNorm``, with its
-arguments and defaults).
+"""Normalization layers: [`LayerNorm`][minigrad.nn.normalization.LayerNorm] (PyTorch's
+``nn.LayerNorm``, with its arguments and defaults).
 
 >>> import numpy as np, minigrad as mg
 >>> norm = mg.nn.LayerNorm(4)
@@ -26,7 +26,7 @@ class LayerNorm(Module):
     """Normalize each example over its trailing dimensions ``normalized_shape`` (an
     int or a tuple): ``(x - mean) / sqrt(var + eps) * weight + bias``, with the
     mean and the biased variance over those dimensions (see
-    :func:`minigrad.nn.functional.layer_norm`).
+    [`minigrad.nn.functional.layer_norm()`][minigrad.nn.functional.layer_norm]).
 
     ``weight`` (ones) and ``bias`` (zeros) have shape ``normalized_shape`` and are
     learned when ``elementwise_affine`` is True; ``bias=False`` leaves the bias

@@ -1,7 +1,7 @@
-"""A module's tensors: :class:`Parameter` (PyTorch's ``nn.Parameter``), the tensor
-a module learns, and two small conventions about them shared with
-:class:`~minigrad.nn.Module`: the named tuple ``load_state_dict`` returns and
-the reading of the arguments of ``to(...)``.
+"""A module's tensors: [`Parameter`][minigrad.nn.parameter.Parameter] (PyTorch's ``nn.Parameter``),
+the tensor a module learns, and two small conventions about them shared with
+[`Module`][minigrad.nn.modules.Module]: the named tuple ``load_state_dict`` returns and the reading
+of the arguments of ``to(...)``.
 
 A module finds its parameters among its attributes by their type, so
 ``parameters()``, an optimizer and ``state_dict()`` see exactly the tensors
@@ -45,8 +45,9 @@ class Parameter(Tensor):
 
 
 class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What :meth:`Module.load_state_dict` returns: the names it did not find in
-    the state and the names of the state it did not use (PyTorch's fields)."""
+    """What [`Module.load_state_dict()`][minigrad.nn.modules.Module.load_state_dict] returns: the
+    names it did not find in the state and the names of the state it did not use (PyTorch's
+    fields)."""
 
     __slots__ = ()
 

@@ -1,7 +1,8 @@
-"""PyTorch's ``nn.utils``: gradient clipping, :func:`clip_grad_norm_` and
-:func:`clip_grad_value_`, called between ``backward()`` and ``step()``; and
-:func:`functional_call` (PyTorch's ``torch.func.functional_call``), which turns
-a module into a function of its parameters.
+"""PyTorch's ``nn.utils``: gradient clipping,
+[`clip_grad_norm_()`][minigrad.nn.utils.clip_grad_norm_] and
+[`clip_grad_value_()`][minigrad.nn.utils.clip_grad_value_], called between ``backward()`` and
+``step()``; and [`functional_call()`][minigrad.nn.utils.functional_call] (PyTorch's
+``torch.func.functional_call``), which turns a module into a function of its parameters.
 
 They rescale or clip each parameter's ``.grad`` array in place (the trailing
 underscore says so, as in PyTorch); no graph holds those arrays, so nothing

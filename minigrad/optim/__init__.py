@@ -1,6 +1,6 @@
 """Optimizers as the book's equations (chapter 6), line searches and schedules.
 
-Every update rule is a pure function in :mod:`minigrad.optim.rules`; each
+Every update rule is a pure function in [`minigrad.optim.rules`][minigrad.optim.rules]; each
 optimizer class applies one (``Momentum`` applies ``rules.momentum``, eq. 6.11).
 
 >>> import minigrad as mg

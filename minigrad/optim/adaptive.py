@@ -52,11 +52,11 @@ class Adam(_Torch):
     Same arguments, defaults and iterates as ``torch.optim.Adam``:
     ``weight_decay`` adds ``weight_decay*phi`` to the gradient (PyTorch's coupled
     L2) or, with ``decoupled_weight_decay=True``, shrinks the parameters as
-    :class:`AdamW` does; ``amsgrad=True`` applies ``rules.amsgrad`` (see
-    :class:`AMSGrad`).  ``eps_inside_sqrt=True`` (not PyTorch's) gives the
-    book's eq. 6.17 exactly: ``sqrt(v_hat + eps)`` instead of ``sqrt(v_hat) + eps``.
-    State: ``step``, ``exp_avg`` (the book's ``m``), ``exp_avg_sq`` (``v``) and,
-    with amsgrad, ``max_exp_avg_sq`` (``v_max``).
+    [`AdamW`][minigrad.optim.adaptive.AdamW] does; ``amsgrad=True`` applies ``rules.amsgrad`` (see
+    [`AMSGrad`][minigrad.optim.adaptive.AMSGrad]).  ``eps_inside_sqrt=True`` (not PyTorch's) gives
+    the book's eq. 6.17 exactly: ``sqrt(v_hat + eps)`` instead of ``sqrt(v_hat) + eps``. State:
+    ``step``, ``exp_avg`` (the book's ``m``), ``exp_avg_sq`` (``v``) and, with amsgrad,
+    ``max_exp_avg_sq`` (``v_max``).
 
     >>> import minigrad as mg
     >>> phi = mg.tensor([1.0, -1.0], requires_grad=True)

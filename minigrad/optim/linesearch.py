@@ -6,9 +6,12 @@ search can be drawn.  ``GD(params, line_search=Bracketing())`` uses one as its
 step-size rule instead of a fixed learning rate (eq. 6.3, where the book
 writes alpha for the step ``lr`` the search chooses).
 
-* :class:`Bracketing` - the four-point bracketing of the book's Figure 6.10;
-* :class:`GoldenSection` - three points, the interval shrinks by the golden ratio;
-* :class:`Backtracking` - Armijo's rule: shrink until the loss fell enough.
+* [`Bracketing`][minigrad.optim.linesearch.Bracketing] - the four-point bracketing of the book's
+  Figure 6.10;
+* [`GoldenSection`][minigrad.optim.linesearch.GoldenSection] - three points, the interval shrinks by
+  the golden ratio;
+* [`Backtracking`][minigrad.optim.linesearch.Backtracking] - Armijo's rule: shrink until the loss
+  fell enough.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ class LineSearchResult:
 
     When the search ran inside an optimizer, ``origin`` is the flattened start
     point and ``direction`` the flattened search direction (``-g``), so
-    :meth:`positions` gives the probes as points in parameter space.
-    :class:`Bracketing` also keeps ``brackets``, shape ``(iterations + 1, 4)``:
-    the points ``a, b, c, d`` at the start of each iteration and at the end, so
-    the shrinking of Figure 6.10 can be drawn panel by panel.
+    [`positions()`][minigrad.optim.linesearch.LineSearchResult.positions] gives the probes as points
+    in parameter space. [`Bracketing`][minigrad.optim.linesearch.Bracketing] also keeps
+    ``brackets``, shape ``(iterations + 1, 4)``: the points ``a, b, c, d`` at the start of each
+    iteration and at the end, so the shrinking of Figure 6.10 can be drawn panel by panel.
     """
 
     lr: float
@@ -134,7 +137,8 @@ class Bracketing:
 def bracketing_search(f, max_dist=1.0, thresh=1e-4, max_iter=100):
     """The bracketing line search (Figure 6.10) of a function of one variable.
 
-    Returns the step ``lr`` in ``[0, max_dist]``; see :class:`Bracketing`.
+    Returns the step ``lr`` in ``[0, max_dist]``; see
+    [`Bracketing`][minigrad.optim.linesearch.Bracketing].
 
     >>> from minigrad.optim import bracketing_search
     >>> round(bracketing_search(lambda a: (a - 0.25) ** 2 + 1.0), 3)

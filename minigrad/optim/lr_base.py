@@ -1,4 +1,4 @@
-"""The base class of :mod:`minigrad.optim.lr_scheduler` and its helpers.
+"""The base class of [`minigrad.optim.lr_scheduler`][minigrad.optim.lr_scheduler] and its helpers.
 
 >>> import minigrad as mg
 >>> opt = mg.optim.SGD(mg.tensor([1.0], requires_grad=True), lr=0.5)
@@ -84,8 +84,9 @@ class LRScheduler:
             del self._is_initial
 
     def get_lr(self):
-        """The rates for the current ``last_epoch`` (called by :meth:`step`; read
-        the rates with :meth:`get_last_lr`)."""
+        """The rates for the current ``last_epoch`` (called by
+        [`step()`][minigrad.optim.lr_base.LRScheduler.step]; read the rates with
+        [`get_last_lr()`][minigrad.optim.lr_base.LRScheduler.get_last_lr])."""
         raise NotImplementedError
 
     def get_last_lr(self):
@@ -147,8 +148,8 @@ class LRScheduler:
                               if key not in self._not_state})
 
     def load_state_dict(self, state_dict):
-        """Continue from a :meth:`state_dict`: the next ``step()`` gives the rate the
-        saved scheduler would have given."""
+        """Continue from a [`state_dict()`][minigrad.optim.lr_base.LRScheduler.state_dict]: the next
+        ``step()`` gives the rate the saved scheduler would have given."""
         self.__dict__.update(copy.deepcopy(state_dict))
 
     def __repr__(self):

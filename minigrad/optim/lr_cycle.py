@@ -1,5 +1,6 @@
 """``OneCycleLR`` and ``ReduceLROnPlateau``, the two schedulers that are not a
-fixed function of the epoch (read them as :mod:`minigrad.optim.lr_scheduler`'s)."""
+fixed function of the epoch (read them as
+[`minigrad.optim.lr_scheduler`][minigrad.optim.lr_scheduler]'s)."""
 
 from __future__ import annotations
 

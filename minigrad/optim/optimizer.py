@@ -1,4 +1,4 @@
-"""The optimizer base class: it applies a rule of :mod:`minigrad.optim.rules`.
+"""The optimizer base class: it applies a rule of [`minigrad.optim.rules`][minigrad.optim.rules].
 
 An optimizer class *declares* what it does and the base class does the rest:
 
@@ -34,7 +34,7 @@ which also holds ``"params"``); ``opt.defaults`` keeps the constructor's
 values.  With one group, ``opt.lr`` reads and ``opt.lr = 0.01`` writes that
 group's dict; with several it raises, since it could only mean one of them.
 ``state_dict()`` and ``load_state_dict()`` save and restore everything a
-resumed run needs (see :mod:`minigrad.optim.groups`).
+resumed run needs (see [`minigrad.optim.groups`][minigrad.optim.groups]).
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ class Optimizer:
     0.1
     """
 
-    #: The update rule of :mod:`minigrad.optim.rules` applied to each parameter.
+    #: The update rule of [`minigrad.optim.rules`][minigrad.optim.rules] applied to each parameter.
     rule = None
     #: True for the classes whose ``weight_decay`` is PyTorch's (coupled L2, or
     #: decoupled in a group with ``decoupled_weight_decay``).
@@ -326,7 +326,8 @@ class Optimizer:
         return {key: np.zeros_like(phi) for key in self.rule_state_keys(group)}
 
     def _state(self, p, group):
-        """Parameter ``p``'s state, made by :meth:`init_state` on first use."""
+        """Parameter ``p``'s state, made by
+        [`init_state()`][minigrad.optim.optimizer.Optimizer.init_state] on first use."""
         state = self.state[p]
         if not state:
             if self.step_key is not None:
@@ -420,9 +421,9 @@ class Optimizer:
         return {"state": packed_state, "param_groups": packed_groups}
 
     def load_state_dict(self, state_dict):
-        """Continue from a :meth:`state_dict`: the groups' options and every
-        parameter's state are replaced by (copies of) the saved ones, so the next
-        steps are those the saved optimizer would have taken, bit for bit.
+        """Continue from a [`state_dict()`][minigrad.optim.optimizer.Optimizer.state_dict]: the
+        groups' options and every parameter's state are replaced by (copies of) the saved ones, so
+        the next steps are those the saved optimizer would have taken, bit for bit.
 
         The optimizer must have the same number of groups, of the same sizes,
         and parameters of the saved shapes; anything else raises.

@@ -71,7 +71,7 @@ def nesterov_lookahead(phi, m, *, lr, beta):
 def nesterov(phi, g_ahead, m, *, lr, beta):
     """Nesterov momentum, eq. 6.12: ``m <- beta*m + (1-beta)*g_ahead``,
     ``phi <- phi - lr*m``, where ``g_ahead`` is the gradient at
-    :func:`nesterov_lookahead`.  Returns ``(phi, m)``.
+    [`nesterov_lookahead()`][minigrad.optim.rules.nesterov_lookahead].  Returns ``(phi, m)``.
     """
     m = beta * m + (1 - beta) * g_ahead
     return phi - lr * m, m

@@ -104,7 +104,7 @@ def join(schedules, boundaries):
     return Schedule(fn, f"join({schedules}, boundaries={boundaries})")
 
 
-#: ``sequence`` is another name for :func:`join`.
+#: ``sequence`` is another name for [`join()`][minigrad.optim.schedules.join].
 sequence = join
 
 

@@ -1,16 +1,18 @@
 """``TensorDataset`` and ``DataLoader`` with PyTorch's meaning (``torch.utils.data``).
 
-A dataset is anything with ``len()`` and ``dataset[i]``; a :class:`TensorDataset`
-wraps tensors that share their first axis, and ``dataset[i]`` is the tuple of
-their ``i``-th rows.  A :class:`DataLoader` cuts the dataset into batches and
-yields, for each batch, a list with one batched tensor per field, as PyTorch
-does.  Each ``for`` loop over the loader is one epoch; with ``shuffle=True``
-every epoch draws a new order, from ``generator`` (a ``numpy.random.Generator``
-or an int seed) or, when none is given, from the package generator that
-:func:`minigrad.manual_seed` seeds, as ``torch.manual_seed`` does for PyTorch.
+A dataset is anything with ``len()`` and ``dataset[i]``; a
+[`TensorDataset`][minigrad.utils.data.TensorDataset] wraps tensors that share their first axis, and
+``dataset[i]`` is the tuple of their ``i``-th rows.  A
+[`DataLoader`][minigrad.utils.data.DataLoader] cuts the dataset into batches and yields, for each
+batch, a list with one batched tensor per field, as PyTorch does.  Each ``for`` loop over the loader
+is one epoch; with ``shuffle=True`` every epoch draws a new order, from ``generator`` (a
+``numpy.random.Generator`` or an int seed) or, when none is given, from the package generator that
+[`minigrad.manual_seed()`][minigrad.random.manual_seed] seeds, as ``torch.manual_seed`` does for
+PyTorch.
 
-The book's functions :func:`minigrad.data.batches` and :func:`minigrad.data.epochs`
-do the same job on plain arrays; this module is for scripts written for PyTorch.
+The book's functions [`minigrad.data.batches()`][minigrad.data.batches] and
+[`minigrad.data.epochs()`][minigrad.data.epochs] do the same job on plain arrays; this module is for
+scripts written for PyTorch.
 
 >>> import minigrad as mg
 >>> ds = mg.utils.data.TensorDataset(mg.arange(5), 10 * mg.arange(5))
@@ -55,7 +57,7 @@ class TensorDataset(Dataset):
     """Tensors that share their first axis; ``dataset[i]`` is the tuple of their ``i``-th rows.
 
     Arrays and nested lists are turned into tensors (float64 unless they
-    already have a float dtype, as :func:`minigrad.tensor` does).
+    already have a float dtype, as [`minigrad.tensor()`][minigrad.tensor.tensor] does).
 
     >>> import minigrad as mg
     >>> ds = TensorDataset(mg.tensor([[1.0, 2.0], [3.0, 4.0]]), mg.tensor([0.0, 1.0]))
@@ -121,8 +123,8 @@ class DataLoader:
     With ``shuffle=True`` each epoch draws a new order from ``generator``: a
     ``numpy.random.Generator`` (shared and advanced) or an int seed (made
     into a generator once, so that epochs still differ).  Without one, the
-    order comes from the generator :func:`minigrad.manual_seed` seeds.  The
-    same seed gives the same batches.
+    order comes from the generator [`minigrad.manual_seed()`][minigrad.random.manual_seed] seeds.
+    The same seed gives the same batches.
 
     >>> import minigrad as mg
     >>> ds = TensorDataset(mg.arange(5))

@@ -41,3 +41,22 @@ def test_create_graph_gradient_is_drawable():
     assert dg.pipe(format="svg")[:5]
     ledger = mg.explain(x.grad)
     assert np.isclose(ledger.grad(x), 6 * 1.5)
+
+
+@pytest.mark.parametrize("call", ["positional", "outfile"])
+def test_render_leaves_only_the_picture(tmp_path, call):
+    """render(path, format="png") used to leave the DOT source beside the PNG."""
+    require_dot()
+    _, loss = toy()
+    g = mg.draw(loss)
+    if call == "positional":
+        g.render(tmp_path / "toy", format="png")
+    else:
+        g.render(outfile=tmp_path / "toy.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["toy.png"]
+
+
+def test_render_keeps_the_dot_file_when_asked(tmp_path):
+    require_dot()
+    mg.draw(mg.sin(scalar(1.0, "x"))).render(tmp_path / "g", format="svg", cleanup=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g", "g.svg"]
