@@ -167,7 +167,7 @@ def array_function(self, func, types, args, kwargs):
     graph.  Any other one runs on the data when nothing requires grad (a plain
     array, as before) or when its result carries no gradient (``np.shape``,
     ``np.allclose``, ...); on a tensor that requires grad it raises
-    :class:`~minigrad.UfuncError` instead of returning a plain array cut from
+    [`UfuncError`][minigrad.errors.UfuncError] instead of returning a plain array cut from
     the graph.
 
     >>> import numpy as np, minigrad as mg
