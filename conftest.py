@@ -1,6 +1,7 @@
 """Doctests in docs/*.md and minigrad/ get ``require_module`` and ``require_dot`` from
 tests/optional_tools.py: a page whose example needs PyTorch (or Graphviz's dot) skips
-without it on a user's machine and fails under CI (MINIGRAD_REQUIRE_ALL=1), like every other test that needs an optional tool."""
+without it on a user's machine and fails under CI (MINIGRAD_REQUIRE_ALL=1), like every
+other test that needs an optional tool."""
 
 import importlib.util
 from pathlib import Path
