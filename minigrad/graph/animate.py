@@ -20,7 +20,7 @@ import numpy as np
 from ..tensor import Tensor
 from .dot import draw
 from .ledger import Ledger
-from .player import html_page, player_html, write_movie
+from .player import html_page, player_html, strip_svg, write_movie
 from .text import const_text, kwargs_text, number, summary, values_text
 from .trace import collect, display_names, observe_backward
 
@@ -187,11 +187,15 @@ class Animation:
     """The frames of one backward pass and their pictures.
 
     ``frames`` lists :class:`Frame` objects (one per step of the engine,
-    then the final frame); ``svgs`` the pictures as SVG text; ``ledger`` is
+    then the final frame); ``graphs`` their ``mg.draw`` pictures (Graphviz
+    graphs), ``svgs`` the same as SVG text; ``ledger`` is
     the :class:`~minigrad.graph.ledger.Ledger` of the same pass.
-    ``save(path)`` writes ``.gif``, ``.png`` (APNG) or ``.html``; in Jupyter
-    the object shows itself as a stepper (an ipywidgets slider when
-    ipywidgets is installed, else the HTML player).
+    ``save(path)`` writes ``.gif``, ``.png`` (APNG) or ``.html``.  In Jupyter
+    the object shows itself as the HTML player (buttons and a slider, in plain
+    JavaScript); ``widget()`` gives an ipywidgets stepper instead.  The player
+    is the default because it works everywhere a notebook's output goes: a
+    notebook rendered into a web page (nbconvert, the docs site) would show a
+    widget only with the widget manager's JavaScript fetched from the network.
     """
 
     def __init__(self, root, frames, graphs, ledger, duration):
@@ -199,7 +203,8 @@ class Animation:
         self.frames = frames
         self.ledger = ledger
         self.duration = duration
-        self._graphs = graphs
+        self._interval = int(round(duration * 1000))
+        self.graphs = graphs
         self.svgs = [g.pipe(format="svg", encoding="utf-8") for g in graphs]
 
     def __len__(self):
@@ -212,7 +217,7 @@ class Animation:
     def pngs(self, dpi=96):
         """Each frame as PNG bytes (rendered by Graphviz's ``dot``)."""
         out = []
-        for g in self._graphs:
+        for g in self.graphs:
             g = g.copy()
             g.graph_attr["dpi"] = str(dpi)
             out.append(g.pipe(format="png"))
@@ -220,7 +225,7 @@ class Animation:
 
     def html(self, title="The backward pass, step by step"):
         """The whole animation as one self-contained HTML page (no network needed)."""
-        return html_page(self.svgs, title)
+        return html_page(self.svgs, title, self._interval)
 
     def save(self, path, *, dpi=96):
         """Write the animation to ``path``: ``.gif``, ``.png`` (APNG) or ``.html``."""
@@ -236,32 +241,23 @@ class Animation:
         return path
 
     def _repr_html_(self):
-        return player_html(self.svgs)
+        return player_html(self.svgs, self._interval)
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        # With ipywidgets, a slider widget; every front end also gets the HTML
-        # player, which needs no kernel (a rendered notebook, a docs page).
-        widget = self.widget(required=False)
-        bundle = {"text/plain": repr(self), "text/html": player_html(self.svgs)}
-        if widget is not None and hasattr(widget, "_repr_mimebundle_"):
-            bundle.update(widget._repr_mimebundle_(include=include, exclude=exclude) or {})
-        return bundle
-
-    def widget(self, required=True):
-        """An ipywidgets stepper (play button, slider, picture); needs ipywidgets."""
+    def widget(self):
+        """An ipywidgets stepper (play button, slider, picture) for a live kernel;
+        needs ipywidgets (``pip install ipywidgets``)."""
         try:
             import ipywidgets as widgets
         except ImportError as exc:
-            if not required:
-                return None
             raise ImportError("Animation.widget needs ipywidgets: pip install ipywidgets "
                               "(without it, Jupyter shows the HTML player)") from exc
         last = len(self.svgs) - 1
-        picture = widgets.HTML(self.svgs[0])
+        svgs = [strip_svg(svg) for svg in self.svgs]
+        picture = widgets.HTML(svgs[0])
         slider = widgets.IntSlider(value=0, min=0, max=last, description="step")
         play = widgets.Play(value=0, min=0, max=last, interval=int(self.duration * 1000))
         widgets.jslink((play, "value"), (slider, "value"))
-        slider.observe(lambda change: setattr(picture, "value", self.svgs[change["new"]]),
+        slider.observe(lambda change: setattr(picture, "value", svgs[change["new"]]),
                        names="value")
         return widgets.VBox([widgets.HBox([play, slider]), picture])
 
@@ -282,10 +278,12 @@ def animate(root, path=None, *, gradient=None, show_values=True, rankdir="LR",
     ``path`` ending in ``.gif`` writes an animated GIF, ``.png`` an animated
     PNG (both need Pillow: ``pip install 'minigrad[plot]'``), ``.html`` one
     self-contained page with the SVG frames, a slider and prev / next / play
-    buttons.  With no path, Jupyter shows the returned :class:`Animation` as a
-    stepper.  ``duration`` is the seconds per frame of a GIF or of play
-    (the final frame stays three times as long); ``gradient``, ``show_values``,
-    ``rankdir`` and ``max_nodes`` are ``mg.draw``'s.  Needs Graphviz's ``dot``
+    buttons.  With no path, Jupyter shows the returned :class:`Animation` as
+    that player (``.widget()`` gives an ipywidgets slider instead).
+    ``duration`` is the seconds per frame of a movie or of the player's play
+    button (a movie holds its final frame three times as long); ``dpi`` the
+    resolution of a movie; ``gradient``, ``show_values``, ``rankdir`` and
+    ``max_nodes`` are ``mg.draw``'s (``rankdir="TB"`` suits slides).  Needs Graphviz's ``dot``
     (``GraphvizNotFoundError`` without it, as ``mg.draw``).
 
     The frames are data too: ``frames[k].node``, ``.incoming`` and
