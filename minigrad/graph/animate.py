@@ -31,7 +31,7 @@ _PAST = "#6b7280"              # the edges earlier steps used
 _NODE_LEVEL, _RECEIVER_LEVEL = 6, 3     # fills from draw's gradient palette
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Contribution:
     """What one argument of the step's node received: ``product = incoming * local``.
 
@@ -53,7 +53,7 @@ class Contribution:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Frame:
     """One picture of the film: a step of the backward pass, or the final frame.
 
@@ -171,6 +171,8 @@ def frames_of(ledger, names):
     leaves = sorted((e.tensor for e in ledger.entries
                      if e.tensor._op is None and e.tensor.requires_grad),
                     key=lambda t: t._seq)
+    if ledger.root._op is None:        # a leaf drawn on its own: its gradient is the seed
+        leaves.append(ledger.root)
     seen, lines = set(), [f"Done after {n} step{'s' if n != 1 else ''}: "
                           f"the gradients of the leaves"]
     for t in leaves:

@@ -223,3 +223,10 @@ def test_an_array_root_with_its_gradient():
     anim = mg.animate(x * x, gradient=np.array([1.0, -1.0]))
     assert np.array_equal(anim.frames[-1].grad(x), [2.0, -4.0])
     assert "sends [" in anim.graphs[0].source
+
+
+def test_a_leaf_alone_is_one_final_frame():
+    x = scalar(2.0, "x")
+    anim = mg.animate(x)
+    assert len(anim.frames) == 1 and anim.frames[0].final
+    assert anim.frames[0].grad(x) == 1.0 and "x.grad = 1" in anim.frames[0].caption
