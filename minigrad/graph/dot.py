@@ -141,7 +141,8 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
     :func:`~minigrad.graph.scope.scope` as one node; ``max_nodes`` (None: no
     limit) stops runaway drawings with advice; ``title`` and ``legend`` make
     the caption.  ``frame`` is one step of :func:`~minigrad.graph.animate.animate`
-    (its gradients so far, marked boxes and edge texts replace the pass's).
+    (its gradients so far, marked boxes, edge labels and box sizes replace the
+    pass's).
 
     >>> import minigrad as mg
     >>> x = mg.tensor(1.0, requires_grad=True, name="x")
