@@ -1,6 +1,7 @@
-"""Doctests in docs/*.md and minigrad/ get ``require_module`` from tests/optional_tools.py:
-a page whose example needs PyTorch skips without it on a user's machine and fails
-under CI (MINIGRAD_REQUIRE_ALL=1), like every other test that needs an optional tool."""
+"""Doctests in docs/*.md and minigrad/ get ``require_module`` and ``require_dot`` from
+tests/optional_tools.py: a page whose example needs PyTorch (or Graphviz's dot) skips
+without it on a user's machine and fails under CI (MINIGRAD_REQUIRE_ALL=1), like every
+other test that needs an optional tool."""
 
 import importlib.util
 from pathlib import Path
@@ -16,3 +17,4 @@ _spec.loader.exec_module(optional_tools)
 @pytest.fixture(autouse=True)
 def _optional_tools_in_doctests(doctest_namespace):
     doctest_namespace["require_module"] = optional_tools.require_module
+    doctest_namespace["require_dot"] = optional_tools.require_dot

@@ -45,6 +45,7 @@ from .errors import (
 from .exercise import Exercise
 from .functional import *  # mg.exp, mg.softmax, ...: functional.__all__
 from .gradcheck import gradcheck, gradgradcheck, numerical_grad
+from .graph.animate import animate
 from .graph.dot import draw
 from .graph.ledger import explain
 from .graph.scope import scope
@@ -66,7 +67,7 @@ __all__ = functional.__all__ + creation.__all__ + [
     "MinigradError", "ShapeError", "DTypeError", "IndexingError", "BackwardError",
     "GradcheckError", "GraphvizNotFoundError", "ClosureRequired", "Exercise",
     "UfuncError", "SaveError", "LoadError", "save", "load",
-    "draw", "explain", "scope",
+    "draw", "explain", "scope", "animate",
     "data", "lab", "losses", "nn", "fit", "optim", "random", "utils", "creation", "callbacks",
     "metrics", "serialization", "ufuncs",
 ]

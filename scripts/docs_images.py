@@ -37,6 +37,23 @@ def toy_model(x=2.3, y=2.0):
     return loss, p
 
 
+def neuron():
+    """One tanh neuron, its squared error and an L2 penalty that uses w a second time."""
+    w = mg.tensor(0.8, requires_grad=True, name="w")
+    b = mg.tensor(-0.2, requires_grad=True, name="b")
+    x, y = mg.tensor(1.5, name="x"), mg.tensor(1.0, name="y")
+    h = mg.tanh(w * x + b)
+    h.name = "h"
+    loss = (h - y) ** 2 + 0.1 * w ** 2
+    loss.name = "loss"
+    return loss
+
+
+def backward_animation():
+    """The animated backward pass of docs/graph.md and the README (needs Pillow)."""
+    mg.animate(neuron(), IMG / "backward_neuron.gif", rankdir="TB", duration=2.0)
+
+
 BOWL_RUNS = {"GD": {"lr": 0.09}, "Momentum": {"lr": 0.09, "beta": 0.9}, "Adam": {"lr": 0.5}}
 GABOR_STARTS = ([-1.0, 10.0], [0.5, 20.0], [0.0, 14.0], [1.5, 25.0])
 
@@ -108,6 +125,7 @@ def main():
     IMG.mkdir(parents=True, exist_ok=True)
     graphs()
     tutorial2()
+    backward_animation()
     print(f"wrote the images in {IMG}")
 
 

@@ -1,4 +1,5 @@
-"""Pictures and narratives of the computation graph: ``mg.draw``, ``mg.explain``, ``mg.scope``.
+"""Pictures and narratives of the computation graph: ``mg.draw``, ``mg.explain``,
+``mg.animate``, ``mg.scope``.
 
 The graph tools only *read* the graph that the tensors record: they never change
 a tensor, never write ``.grad`` and hold no calculus.  Gradients come from the
@@ -14,6 +15,8 @@ of 1.
 * ``ledger.py`` ``explain``: the backward pass as a chain-rule ledger.
 * ``layout.py`` what ``draw`` draws: visible boxes, collapsed scopes, size limit.
 * ``dot.py``    ``draw``: the Graphviz picture (the only module importing ``graphviz``).
+* ``animate.py`` ``animate``: one frame per observed step, each drawn by ``draw``.
+* ``player.py`` the HTML player and the GIF / APNG writer of an animation.
 
 This file imports nothing, so ``import minigrad.graph.scope`` does not load Graphviz.
 """

@@ -130,7 +130,8 @@ def _grad_level(magnitude, largest):
 
 
 def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_grad=False,
-         rankdir="LR", collapse=False, max_nodes=200, gradient=None, legend=True, title=None):
+         rankdir="LR", collapse=False, max_nodes=200, gradient=None, legend=True, title=None,
+         frame=None):
     """Draw the computation graph of ``root``: values, gradients, local derivatives.
 
     One box per tensor (name, shape, value and, once backward has run, its
@@ -154,7 +155,9 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
     or ``"TB"``; ``collapse=True`` (or a list of names) draws each
     [`scope()`][minigrad.graph.scope.scope] as one node; ``max_nodes`` (None: no
     limit) stops runaway drawings with advice; ``title`` and ``legend`` make
-    the caption.
+    the caption.  ``frame`` is one step of :func:`~minigrad.graph.animate.animate`
+    (its gradients so far, marked boxes, edge labels and box sizes replace the
+    pass's).
 
     >>> import minigrad as mg
     >>> x = mg.tensor(1.0, requires_grad=True, name="x")
@@ -191,10 +194,13 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
     if show_grads is None and gradient is None and not any(
             t.grad is not None for t in tensors if t._op is None):
         show_grads = False           # no backward() yet: a picture of the forward pass
-    grads, parts, note = _observed_grads(root, tensors, gradient, show_grads)
+    grads, parts, note = (_observed_grads(root, tensors, gradient, show_grads)
+                          if frame is None else (frame.grads, frame.parts, None))
 
     on_path = path_to(highlight, tensors, consumers) if highlight is not None else set()
     levels = _grad_levels(plan.visible, grads) if color_by_grad and grads else {}
+    if frame is not None:
+        on_path, levels = frame.marked, frame.levels
 
     g = Graph(name="minigrad", graph_attr={
         "rankdir": rankdir, "nodesep": "0.3", "ranksep": "0.35", "fontname": _FONT,
@@ -214,7 +220,8 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
     for t in plan.visible:
         label = _tensor_label(t, names, show_values, grads.get(id(t)), parts.get(id(t)),
                               root, levels.get(id(t)), id(t) in on_path)
-        add(plan.cluster(t), _node(tid(t), label=label))
+        add(plan.cluster(t), _node(tid(t), label=label,
+                                   **({} if frame is None else frame.node_attrs(tid(t)))))
     # ------------------------------------------------------------ ops and edges
     scope_ids = {s: f"scope{k}" for k, s in enumerate(plan.scopes)}
     scope_edges = set()
@@ -260,7 +267,10 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
             else:
                 text = _wrap(rule_text(t, i, names))
                 vjp_labels = vjp_labels or mentions_gradient(t, i)
-            add(None, _edge(source, op_id, red_edge, label=text, decorate=decorate,
+            attrs = {"label": text, "decorate": decorate}
+            if frame is not None:
+                attrs = frame.edge_attrs(t, i, attrs)
+            add(None, _edge(source, op_id, red_edge, **attrs,
                             weight="4" if a._op is not None else "1"))
     # ------------------------------------------------------------ collapsed scopes
     for s in plan.scopes:
