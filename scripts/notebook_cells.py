@@ -1057,12 +1057,20 @@ show(mg.draw(loss, highlight=p["omega0"], rankdir="TB", legend=False))
 
 ## Next: the backward pass as an animation
 
-The animation of this same backward pass follows: one frame per step of the
+The animation below is this same backward pass: one frame per step of the
 engine, the node being processed highlighted, with the incoming gradient and
-each product as it is added in.
+each product as it is added in. Step through it with the slider or the
+buttons; `mg.animate(loss, "backward.gif")` writes it as a GIF for slides, and
+`"backward.html"` as one page that opens offline.
 """),
     ("code", r"""
-# mg.animate(loss)
+try:
+    animation = mg.animate(loss, rankdir="TB")
+    print(f"{len(animation.frames)} frames: one per backward step, then the result")
+    display(animation)
+except mg.GraphvizNotFoundError:
+    print("(Graphviz's `dot` is not installed, so the animation is skipped: "
+          "the ledger above lists the same steps.)")
 """),
 ]
 
