@@ -108,7 +108,8 @@ class detect_anomaly(no_grad):
     pass as well as the backward pass.  ``check_nan=False`` only records the
     line that made each node.  As a decorator it may be written with or without
     parentheses.  It is slow (every result is scanned): use it to find a
-    problem, not to train.
+    problem, not to train.  Inside it NumPy's overflow and invalid-value
+    warnings are silenced, since the error says more.
 
     >>> import minigrad as mg
     >>> x = mg.tensor([1.0, -1.0], requires_grad=True)
@@ -129,12 +130,21 @@ class detect_anomaly(no_grad):
         self._previous = []
 
     def __enter__(self):
-        self._previous.append(_state())
+        # NumPy's own warnings (overflow, invalid value) would come before, and
+        # say less than, the error that names the op: silence them while checking.
+        quiet = np.errstate(over="ignore", invalid="ignore", divide="ignore") \
+            if self.check_nan else None
+        self._previous.append((_state(), quiet))
         ANOMALY.set(Mode(self.check_nan))
+        if quiet is not None:
+            quiet.__enter__()
         return self
 
     def __exit__(self, *exc):
-        _restore(self._previous.pop())
+        state, quiet = self._previous.pop()
+        if quiet is not None:
+            quiet.__exit__(*exc)
+        _restore(state)
         return False
 
     def clone(self):
@@ -160,7 +170,7 @@ class set_detect_anomaly(detect_anomaly):
 
     def __init__(self, mode, check_nan=True):
         self.mode, self.check_nan = bool(mode), bool(check_nan)
-        self._previous = [_state()]
+        self._previous = [(_state(), None)]
         ANOMALY.set(Mode(self.check_nan) if self.mode else None)   # takes effect at once
 
     def __enter__(self):
@@ -258,7 +268,8 @@ def user_line():
 
 # ----------------------------------------------------------- the backward check
 def checked_backward(run, roots, seeds, create_graph, wanted, observer):
-    """``run_backward`` under anomaly mode: watch every VJP's result."""
+    """``run_backward`` under anomaly mode: watch every VJP's result.  A VJP is
+    blamed only when its incoming gradient and its saved inputs were finite."""
     check = ANOMALY.get().check_nan
     token = ANOMALY.set(Backward(check))
     try:
@@ -272,7 +283,7 @@ def checked_backward(run, roots, seeds, create_graph, wanted, observer):
 
 def _watch(inner, called_at):
     def observe(node, g, flows):
-        if flows and not _bad(g):
+        if flows and not _bad(g) and not any(_bad(v) for v in node._values):
             for i, _, gi, _ in flows:
                 if _bad(gi):
                     where = made_at(node)
@@ -383,4 +394,7 @@ def culprit(exc):
     where = "a line that is not known" if exc.where is None else \
         f"{exc.where[0]}:{exc.where[1]}"
     code = "" if exc.where is None else linecache.getline(*exc.where).strip()
-    return f"'{exc.op}' in the {exc.phase} pass, at {where}" + (f" ({code})" if code else "")
+    code = f" ({code})" if code else ""
+    if exc.phase == "backward":
+        return f"the VJP of '{exc.op}' in the backward pass, whose node was made at {where}{code}"
+    return f"'{exc.op}' in the {exc.phase} pass, at {where}{code}"
