@@ -157,7 +157,15 @@ def _culprit(model, loss_fn, xb, yb):
     def forward():
         with enable_grad():
             loss_fn(model(xb), yb)
+    # The rerun must leave no trace: put back the generators a layer draws from
+    # (dropout's own; first_anomaly restores the package's).
+    modules = model.modules() if hasattr(model, "modules") else []
+    generators = [m.generator for m in modules
+                  if isinstance(getattr(m, "generator", None), np.random.Generator)]
+    states = [g.bit_generator.state for g in generators]
     found = first_anomaly(forward)
+    for g, state in zip(generators, states):
+        g.bit_generator.state = state
     head = " Rerun under mg.detect_anomaly(), "
     if found is not None:
         return head + f"the first NaN or inf came from {culprit(found)}."
