@@ -310,3 +310,13 @@ def test_minimize_names_the_vjp_that_made_x_nan():
 def test_minimize_without_trouble_stops_nothing():
     res = mg.lab.minimize(lambda x: ((x - 3.0) ** 2).sum(), [0.0], steps=10, lr=0.1)
     assert res.stopped is None
+
+
+def test_explain_watches_the_same_pass_under_anomaly_mode():
+    x = mg.tensor([0.5, 2.0], requires_grad=True, name="x")
+    y = (mg.exp(x) * x).sum()
+    plain = str(mg.explain(y))
+    with mg.detect_anomaly():
+        assert str(mg.explain(y)) == plain     # its observer and the check both run
+        with pytest.raises(mg.AnomalyError, match="'sqrt'"):
+            mg.explain(mg.sqrt(x * 0.0).sum())
