@@ -26,10 +26,21 @@ from . import (
     ufuncs,
     utils,
 )
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (
+    detect_anomaly,
+    enable_grad,
+    inference_mode,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    no_grad,
+    set_detect_anomaly,
+    set_grad_enabled,
+)
 from .creation import *  # mg.zeros, mg.randn, mg.manual_seed, ...: creation.__all__
 from .dtypes import *  # mg.float32, mg.long, mg.bool, ...: PyTorch's dtype names
 from .errors import (
+    AnomalyError,
     BackwardError,
     ClosureRequired,
     DTypeError,
@@ -61,7 +72,8 @@ __all__ = functional.__all__ + creation.__all__ + [
     name for name in dtypes.__all__ if name not in creation.__all__] + [
     "Tensor", "tensor", "as_tensor", "ops", "Primitive", "primitive", "REGISTRY",
     "autograd", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
-    "inference_mode",
+    "inference_mode", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
+    "is_anomaly_check_nan_enabled", "AnomalyError",
     "grad", "value_and_grad", "jacobian", "hessian", "hvp",
     "gradcheck", "gradgradcheck", "numerical_grad",
     "MinigradError", "ShapeError", "DTypeError", "IndexingError", "BackwardError",

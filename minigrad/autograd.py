@@ -17,6 +17,15 @@ from heapq import heappop, heappush
 import numpy as np
 
 from . import ops
+from .anomaly import (  # re-exported: mg.autograd.detect_anomaly, as torch.autograd's
+    ANOMALY,
+    Mode,
+    checked_backward,
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_detect_anomaly,
+)
 from .errors import BackwardError
 from .grad_mode import (  # re-exported: mg.autograd.no_grad, as torch.autograd.no_grad
     enable_grad,
@@ -36,7 +45,8 @@ from .tensor import (
 )
 
 __all__ = ["grad", "backward", "run_backward", "seed_gradient", "no_grad", "enable_grad",
-           "set_grad_enabled", "inference_mode", "is_grad_enabled"]
+           "set_grad_enabled", "inference_mode", "is_grad_enabled", "detect_anomaly",
+           "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
 
 
 # ------------------------------------------------------------- the engine
@@ -102,7 +112,12 @@ def run_backward(roots, seeds, create_graph=False, wanted=None, observer=None):
     every argument that received gradient (the VJP's result after
     unbroadcasting, and the argument's gradient so far).  ``mg.explain`` and
     ``mg.draw`` watch the pass this way instead of replaying it.
+
+    Under ``mg.detect_anomaly()`` the pass is watched by an observer that
+    checks every VJP's result (one read of the mode per pass, none per node).
     """
+    if ANOMALY.get().__class__ is Mode:
+        return checked_backward(run_backward, roots, seeds, create_graph, wanted, observer)
     grads = {}      # tensor -> gradient so far (tensors hash by identity)
     heap = []
     for r, g in zip(roots, seeds):

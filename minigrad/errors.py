@@ -71,3 +71,13 @@ class StateDictError(MinigradError, RuntimeError, KeyError):
 class NotPicklableError(MinigradError, TypeError):
     """A search's objective (or a trial's hyperparameters or results) cannot be sent to an
     executor's worker processes; the message says how to define one that can."""
+
+
+class AnomalyError(MinigradError, RuntimeError):
+    """Under ``mg.detect_anomaly()``, the first operation that made a NaN or an inf
+    from finite numbers; ``op``, ``phase`` (``"forward"`` or ``"backward"``) and
+    ``where`` (the user's ``(file, line)`` that made it, or None) say which."""
+
+    def __init__(self, message, op=None, phase=None, where=None):
+        super().__init__(message)
+        self.op, self.phase, self.where = op, phase, where

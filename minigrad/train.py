@@ -41,6 +41,7 @@ import warnings
 
 import numpy as np
 
+from .anomaly import culprit, first_anomaly
 from .autograd import enable_grad, no_grad
 from .callbacks import CallbackList, History, format_logs
 from .data import Batches
@@ -134,14 +135,49 @@ def _scalar(loss, where):
     return float(loss.data.reshape(()))
 
 
-def _stop_message(value, step, epoch, epochs, batch, n_batches, lr):
+def _stop_message(value, step, epoch, epochs, batch, n_batches, lr, found=""):
     advice = "Try a smaller learning rate"
     if isinstance(lr, float) and lr > 0:
         advice += f" (it is {lr:.3g}; e.g. {lr / 10:.3g})"
     return (f"fit: the loss became {value} at step {step} (counting from 0; epoch "
             f"{epoch + 1} of {epochs}, batch {batch + 1} of {n_batches}), so training "
             f"stopped there. A loss that blows up usually means the steps are too large "
-            f"and the parameters diverged. {advice}, or check the data for NaN or inf.")
+            f"and the parameters diverged. {advice}, or check the data for NaN or inf."
+            f"{found}")
+
+
+def _all_finite(arrays):
+    return all(np.isfinite(a).all() for a in arrays
+               if np.asarray(a).dtype.kind in "fc")
+
+
+def _culprit(model, loss_fn, xb, yb):
+    """Rerun the forward of the failing step under ``mg.detect_anomaly()`` and say
+    which operation made the first NaN or inf (or why none did)."""
+    def forward():
+        with enable_grad():
+            loss_fn(model(xb), yb)
+    # The rerun must leave no trace: put back the generators a layer draws from
+    # (dropout's own; first_anomaly restores the package's).
+    modules = model.modules() if hasattr(model, "modules") else []
+    generators = [m.generator for m in modules
+                  if isinstance(getattr(m, "generator", None), np.random.Generator)]
+    states = [g.bit_generator.state for g in generators]
+    found = first_anomaly(forward)
+    for g, state in zip(generators, states):
+        g.bit_generator.state = state
+    head = " Rerun under mg.detect_anomaly(), "
+    if found is not None:
+        return head + f"the first NaN or inf came from {culprit(found)}."
+    params = [unwrap(p) for p in model.parameters()] if hasattr(model, "parameters") else []
+    if not _all_finite(params):
+        return (head + "no operation of this step made it: the parameters already held NaN "
+                "or inf, so an earlier step made them so (a step too large, or a NaN "
+                "gradient: run that step's backward inside mg.detect_anomaly() to see "
+                "which operation made it).")
+    if not _all_finite([unwrap(xb), unwrap(yb)]):
+        return head + "no operation made it: this batch's data holds NaN or inf."
+    return head + "no operation made it from finite numbers this time."
 
 
 class _Schedule:
@@ -246,6 +282,10 @@ def fit(model, loss_fn, data, optimizer, epochs, batch_size=None, schedule=None,
     If a loss is NaN or infinite, training stops with a ``RuntimeWarning`` that
     names the step and suggests a smaller learning rate; the parameters are
     left as they were before that step (for closure optimizers, after it).
+    The step's forward pass is then run again under ``mg.detect_anomaly()``,
+    and the message names the operation that made the first NaN or inf and
+    the line of your code that called it (or says that the parameters or the
+    data already held one).
 
     >>> import numpy as np, minigrad as mg
     >>> x = np.linspace(-1, 1, 8).reshape(-1, 1); y = 2 * x
@@ -363,8 +403,9 @@ class _Loop:
             history.lr.append(lr)
             self.step += 1
             if not math.isfinite(value):
+                found = _culprit(self.model, self.loss_fn, xb, yb)
                 self.stop(_stop_message(value, self.step - 1, epoch, self.epochs, b,
-                                        n_batches, lr), "non-finite loss", epoch)
+                                        n_batches, lr, found), "non-finite loss", epoch)
                 return False
             losses.append(value)
             size = _size(xb)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..anomaly import culprit, first_anomaly
 from ..optim import OPTIMIZERS, Optimizer
 from ..tensor import Tensor
 
@@ -52,12 +53,14 @@ class Trajectory:
 
 @dataclass
 class MinimizeResult:
-    """The final ``x`` and ``loss``, the ``trajectory`` and the ``optimizer`` used."""
+    """The final ``x`` and ``loss``, the ``trajectory`` and the ``optimizer`` used;
+    ``stopped`` says why the run ended at a NaN or infinite loss (None otherwise)."""
 
     x: np.ndarray
     loss: float
     trajectory: Trajectory
     optimizer: Optimizer
+    stopped: str | None = None
 
     def __repr__(self):
         return (f"MinimizeResult(x={np.array2string(self.x, precision=6)}, "
@@ -92,7 +95,10 @@ def minimize(f, x0, optimizer="GD", steps=100, schedule=None, tol=None, batches=
     ``optimizer(x, **opt_kwargs)``.  ``schedule(t)`` (optional) sets ``lr``
     before step ``t``.  Stops early when the gradient norm falls below ``tol``,
     and when the loss stops being finite (a learning rate too large): the
-    trajectory then ends at the first NaN or infinite loss.
+    trajectory then ends at the first NaN or infinite loss, and
+    ``result.stopped`` says which operation made it, found by running that
+    point again under ``mg.detect_anomaly()`` (and, if the point itself was
+    already NaN or inf, the step before it, backward pass included).
 
     ``batches`` (optional) makes the run stochastic: an iterable of batches,
     one per step, and ``f(x, batch)`` is the loss of one batch (eq. 6.10).
@@ -136,6 +142,7 @@ def minimize(f, x0, optimizer="GD", steps=100, schedule=None, tol=None, batches=
         norms.append(float(np.linalg.norm(x.grad)))
 
     finished = False
+    batch = None
     for t in range(steps):
         record()
         if not np.isfinite(losses[-1]) or (tol is not None and norms[-1] < tol):
@@ -162,8 +169,32 @@ def minimize(f, x0, optimizer="GD", steps=100, schedule=None, tol=None, batches=
             lrs.append(opt.param_groups[0].get("lr", np.nan))
     if not finished:
         record()
+    stopped = None if np.isfinite(losses[-1]) else _explain(f, xs, losses[-1], batch)
     return MinimizeResult(x.data.copy(), losses[-1], _trajectory(xs, losses, norms, lrs, probes),
-                          opt)
+                          opt, stopped)
+
+
+def _explain(f, xs, loss, batch):
+    """Why the loss at the last point is not finite: rerun that point's loss under
+    detect_anomaly; if the point itself is not finite, rerun the step that led
+    to it (loss and gradient at the point before, on that step's batch)."""
+    head = (f"minimize: the loss became {loss} at step {len(xs) - 1} (counting from 0). "
+            f"Rerun under mg.detect_anomaly(), ")
+    found = first_anomaly(lambda: f(Tensor(xs[-1].copy(), requires_grad=True)))
+    if found is not None:
+        return head + f"the first NaN or inf came from {culprit(found)}."
+    if np.isfinite(xs[-1]).all() or len(xs) < 2:
+        return head + "no operation made it from finite numbers."
+
+    def step():
+        x = Tensor(xs[-2].copy(), requires_grad=True)
+        (f(x) if batch is None else f(x, batch)).backward()
+    found = first_anomaly(step)
+    if found is not None:
+        return (head + f"x itself held NaN or inf, made by the step before, whose first "
+                f"NaN or inf came from {culprit(found)}.")
+    return (head + "x itself held NaN or inf, made by the step before from a finite "
+            "gradient: the step was too large (try a smaller learning rate).")
 
 
 # next(stream, _NO_BATCH) tells "the batches ran out" from any batch, even None.

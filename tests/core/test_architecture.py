@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "minigrad"
 LAYERS = [
     {"errors", "random", "dtypes"},
     {"tensor"},
-    {"primitive", "op_errors", "grad_mode"},
+    {"primitive", "op_errors", "grad_mode", "anomaly"},
     {"ops"},
     {"autograd"},
     {"functional", "creation", "serialization", "ufuncs", "shape", "reductions"},
