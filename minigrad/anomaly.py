@@ -10,7 +10,7 @@ False
 
 Inside ``detect_anomaly`` every operation on tensors checks its result: the
 first one that makes a NaN or an inf from finite inputs raises an
-:class:`~minigrad.errors.AnomalyError` naming the operation, its inputs (shape,
+[`AnomalyError`][minigrad.errors.AnomalyError] naming the operation, its inputs (shape,
 dtype, smallest and largest value, how many are not finite) and the line of
 your code that called it.  Every node of the graph remembers that line, so in
 the backward pass the first VJP that makes a NaN or an inf from a finite
@@ -374,7 +374,8 @@ def _backward_message(node, i, g, gi, where, called_at):
 
 # ------------------------------------------------------------------ reruns
 def first_anomaly(step):
-    """Run ``step()`` under detect_anomaly and return the :class:`AnomalyError` it
+    """Run ``step()`` under detect_anomaly and return the
+    [`AnomalyError`][minigrad.errors.AnomalyError] it
     raises, or None.  The package's random generator is put back afterwards, so
     the rerun leaves no trace (``fit`` and ``minimize`` use this to explain a
     NaN loss)."""

@@ -3,8 +3,8 @@
 The frames are the steps of the one backward pass in ``autograd.run_backward``,
 watched through its observer hook (``trace.observe_backward``) exactly as
 ``mg.explain`` and ``mg.draw`` watch it: no replay and no second backward
-implementation.  Each step becomes a :class:`Frame` (structured data: the node,
-its incoming gradient, what each argument received) and a picture drawn by
+implementation.  Each step becomes a [`Frame`][minigrad.graph.animate.Frame] (structured data: the
+node, its incoming gradient, what each argument received) and a picture drawn by
 ``mg.draw`` with the frame's state in place of the finished gradients.
 ``player.py`` turns the pictures into a GIF, an APNG or an HTML player.
 """
@@ -60,7 +60,8 @@ class Frame:
     ``step`` counts from 1; ``node`` is the tensor whose gradient is sent back
     (None on the final frame), ``name`` its display name, ``incoming`` the
     gradient that reached it and ``contributions`` what each of its arguments
-    received (:class:`Contribution`).  ``grad(t)`` is ``t``'s gradient as it
+    received ([`Contribution`][minigrad.graph.animate.Contribution]).  ``grad(t)`` is ``t``'s
+    gradient as it
     stands after this step (None while no gradient has reached it).
     """
 
@@ -188,10 +189,10 @@ def frames_of(ledger, names):
 class Animation:
     """The frames of one backward pass and their pictures.
 
-    ``frames`` lists :class:`Frame` objects (one per step of the engine,
+    ``frames`` lists [`Frame`][minigrad.graph.animate.Frame] objects (one per step of the engine,
     then the final frame); ``graphs`` their ``mg.draw`` pictures (Graphviz
     graphs), ``svgs`` the same as SVG text; ``ledger`` is
-    the :class:`~minigrad.graph.ledger.Ledger` of the same pass.
+    the [`Ledger`][minigrad.graph.ledger.Ledger] of the same pass.
     ``save(path)`` writes ``.gif``, ``.png`` (APNG) or ``.html``.  In Jupyter
     the object shows itself as the HTML player (buttons and a slider, in plain
     JavaScript); ``widget()`` gives an ipywidgets stepper instead.  The player
@@ -280,7 +281,8 @@ def animate(root, path=None, *, gradient=None, show_values=True, rankdir="LR",
     ``path`` ending in ``.gif`` writes an animated GIF, ``.png`` an animated
     PNG (both need Pillow: ``pip install 'minigrad[plot]'``), ``.html`` one
     self-contained page with the SVG frames, a slider and prev / next / play
-    buttons.  With no path, Jupyter shows the returned :class:`Animation` as
+    buttons.  With no path, Jupyter shows the returned
+    [`Animation`][minigrad.graph.animate.Animation] as
     that player (``.widget()`` gives an ipywidgets slider instead).
     ``duration`` is the seconds per frame of a movie or of the player's play
     button (a movie holds its final frame three times as long); ``dpi`` the

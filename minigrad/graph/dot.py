@@ -155,7 +155,7 @@ def draw(root, *, show_values=True, show_grads=None, highlight=None, color_by_gr
     or ``"TB"``; ``collapse=True`` (or a list of names) draws each
     [`scope()`][minigrad.graph.scope.scope] as one node; ``max_nodes`` (None: no
     limit) stops runaway drawings with advice; ``title`` and ``legend`` make
-    the caption.  ``frame`` is one step of :func:`~minigrad.graph.animate.animate`
+    the caption.  ``frame`` is one step of [`animate`][minigrad.graph.animate.animate]
     (its gradients so far, marked boxes, edge labels and box sizes replace the
     pass's).
 
