@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: help demo test docs bench lint clean figures
+.PHONY: help demo test docs bench clean figures
 .DEFAULT_GOAL := help
 
 # `make` alone lists the targets (every line of the form `target: ... ## what it does`).
