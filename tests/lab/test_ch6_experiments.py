@@ -6,18 +6,14 @@ The four scripts are started together, each in its own process, and each test wa
 its own, so the file takes about as long as the slowest one.
 """
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from example_runner import run_examples
 
 import minigrad as mg
 
-ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = {
     "ch6_batch_size_lr": ["batch_size_lr.png"],
     "ch6_sgd_vs_adam": ["sgd_vs_adam.png"],
@@ -29,25 +25,7 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     out = tmp_path_factory.mktemp("ch6_experiments")
-    env = dict(os.environ, MPLBACKEND="Agg")
-    procs = {name: (subprocess.Popen(
-        [sys.executable, str(ROOT / "examples" / f"{name}.py"), "--quick", "--out",
-         str(out / name)], cwd=out, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True), out / name) for name in EXPECTED}
-    finished = {}
-
-    def result(name):
-        """(returncode, stdout, stderr, folder) of one example, waiting for it once."""
-        if name not in finished:
-            proc, folder = procs[name]
-            stdout, stderr = proc.communicate(timeout=180)
-            finished[name] = (proc.returncode, stdout, stderr, folder)
-        return finished[name]
-
-    yield result
-    for proc, _ in procs.values():
-        if proc.poll() is None:
-            proc.kill()
+    yield from run_examples(EXPECTED, out, cwd=out, timeout=180)
 
 
 def number(pattern, text):

@@ -5,10 +5,9 @@ test waits for its own, so the file takes about as long as the slowest one.
 """
 
 import os
-import subprocess
-import sys
 
 import pytest
+from example_runner import run_examples
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -22,29 +21,8 @@ EXAMPLES = {
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    out = tmp_path_factory.mktemp("nn_examples")
-    env = dict(os.environ, MPLBACKEND="Agg")
-    procs = {}
-    for name in EXAMPLES:
-        procs[name] = (subprocess.Popen(
-            [sys.executable, os.path.join(ROOT, "examples", f"{name}.py"), "--quick",
-             "--out", str(out / name)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
-            out / name)
-    finished = {}
-
-    def result(name):
-        """(returncode, stdout, stderr, folder) of one example, waiting for it once."""
-        if name not in finished:
-            proc, folder = procs[name]
-            stdout, stderr = proc.communicate(timeout=120)
-            finished[name] = (proc.returncode, stdout, stderr, folder)
-        return finished[name]
-
-    yield result
-    for proc, _ in procs.values():
-        if proc.poll() is None:
-            proc.kill()
+    yield from run_examples(EXAMPLES, tmp_path_factory.mktemp("nn_examples"), cwd=ROOT,
+                            timeout=120)
 
 
 @pytest.mark.parametrize("name", list(EXAMPLES))
