@@ -1,14 +1,14 @@
 """The public functions: every primitive, and the composites built from them.
 
 ``minigrad.functional`` is the namespace that ``mg.<name>`` comes from: the
-primitives of ``ops.py`` (re-exported as they are), the reductions of
+primitives of ``ops/`` (re-exported as they are), the reductions of
 ``reductions.py`` and the shape functions of ``shape.py`` (which take
 PyTorch's ``dim=`` beside NumPy's ``axis=``; ``mg.sum``, ``mg.max``,
 ``mg.transpose`` and ``mg.concatenate`` there wrap the primitives of those
 names), and the composites below (``mg.clip`` wraps the ``clip`` primitive).
 
 A composite (sigmoid, softmax, mean, ...) is written with the primitives of
-``ops.py``, so its gradient and its second derivative come from theirs.
+``ops/``, so its gradient and its second derivative come from theirs.
 Like the primitives, composites are polymorphic: arrays in, an array out;
 tensors in, a tensor out.  A composite that is also a Tensor method declares
 it here, beside its definition, with ``@_method`` (``mg.softmax(x)`` and
@@ -35,7 +35,7 @@ from . import shape as shaping
 from .errors import DTypeError
 from .ops import *  # every primitive is public: mg.exp is ops.exp
 from .ops import axis_tuple, exp, log, log1p, reshape, where
-from .primitive import install_methods
+from .primitive import REGISTRY, install_methods
 from .reductions import *  # sum, mean, max, min, argmax, var, ... with dim= and axis=
 from .shape import *  # view, squeeze, permute, transpose, cat, stack, ... (PyTorch's names)
 from .shape import alias, operand
@@ -228,7 +228,7 @@ def clip(x, min=None, max=None, *, lo=None, hi=None, out=None):
                   alias("clip", "hi", hi, "max", max))
 
 
-install_methods(ops.REGISTRY["clip"], {"clamp": clamp, "clip": clip})
+install_methods(REGISTRY["clip"], {"clamp": clamp, "clip": clip})
 
 
 # ------------------------------------------------------------------ casts
@@ -336,7 +336,7 @@ def _type_as(self, other):
     return _cast(self, other.dtype)
 
 
-install_methods(ops.REGISTRY["astype"], {"to": _to, "float": _float, "double": _double,
+install_methods(REGISTRY["astype"], {"to": _to, "float": _float, "double": _double,
                                          "long": _long, "type_as": _type_as})
 
 
@@ -420,7 +420,7 @@ def _no_gradient(name, compute):
     return method
 
 
-install_methods(ops.REGISTRY["pow"], {"pow": None})       # x.pow(2) is x ** 2
+install_methods(REGISTRY["pow"], {"pow": None})       # x.pow(2) is x ** 2
 for _name, _compute in [("eq", np.equal), ("ne", np.not_equal), ("lt", np.less),
                         ("le", np.less_equal), ("gt", np.greater),
                         ("ge", np.greater_equal), ("isnan", np.isnan),

@@ -1,6 +1,6 @@
 """What to tell the user when NumPy refuses the operands of an operation.
 
-One function per family of operations, declared with it in ``ops.py`` as
+One function per family of operations, declared with it in ``ops/`` as
 ``explain_error=``: it receives the operands' arrays and the keyword
 arguments and returns a message (what does not fit, and how to fix it), or
 None when it has nothing to add.  ``primitive.explain_failure`` puts the

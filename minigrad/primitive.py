@@ -1,7 +1,7 @@
 """The machinery of an operation: [`Primitive`][minigrad.primitive.Primitive], its declaration, the
 registry.
 
-There is no calculus here; the derivatives are in ``ops.py``.  A primitive is
+There is no calculus here; the derivatives are in ``ops/``.  A primitive is
 a NumPy forward function with one vector-Jacobian product (VJP) per argument.
 Calling it is the hot path of the library:
 
@@ -41,10 +41,46 @@ _F64, _F32 = np.dtype(np.float64), np.dtype(np.float32)
 #: Every primitive, built-in or user-defined, by name.  Tests iterate over it.
 REGISTRY: dict[str, Primitive] = {}
 
-#: The kinds of operation whose property tests need no hand-written strategy.
-KINDS = ("elementwise", "reduction")
-#: The regions a differentiable argument is sampled from by the property tests.
-DOMAINS = ("real", "positive", "nonzero")
+#: NumPy functions whose meaning differs from minigrad's function of the same name
+#: (``np.sort`` gives values where ``mg.sort`` gives PyTorch's values and
+#: indices; ``np.dot`` multiplies matrices where ``mg.dot`` takes vectors only):
+#: name -> the function with NumPy's meaning, which ``np.<name>(tensor)`` runs
+#: (``ufuncs.py``).  Declared beside the op with ``numpy_meaning``.
+NUMPY_MEANINGS: dict = {}
+
+
+def numpy_meaning(name):
+    """Declare the function ``np.<name>`` runs on tensors when NumPy's meaning of
+    ``name`` differs from ``mg.<name>``'s (PyTorch's).
+
+    >>> @numpy_meaning("example_numpy_name")
+    ... def example(a):
+    ...     return a
+    >>> NUMPY_MEANINGS.pop("example_numpy_name") is example
+    True
+    """
+    def declare(fn):
+        NUMPY_MEANINGS[name] = fn
+        return fn
+    return declare
+
+
+#: Every composite declared for the registry-driven tests, by name: a function
+#: written with primitives (no derivative code of its own).  See ``composite``.
+COMPOSITES: dict[str, Composite] = {}
+
+#: The kinds of operation whose property tests need no hand-written strategy:
+#: ``elementwise`` (operands broadcast together), ``reduction`` (one operand,
+#: ``axis`` and ``keepdims``), ``scan`` (one operand of at least one dim and an
+#: int ``axis``).  Any other op declares ``samples``.
+KINDS = ("elementwise", "reduction", "scan")
+#: The regions a differentiable argument is sampled from by the property tests:
+#: ``real``, ``positive`` (0.3 to 3), ``nonzero`` (|x| >= 0.2), ``unit``
+#: (|x| <= 0.9, inside arcsin's and arctanh's domain), ``above_one`` (1.2 to 3),
+#: ``distinct`` (pairwise at least 0.27 apart: no ties, as ``sort`` needs),
+#: ``invertible`` (square matrices, well conditioned) and ``spd`` (symmetric
+#: positive definite matrices; the tests differentiate ``f((A + Aᵀ)/2)``).
+DOMAINS = ("real", "positive", "nonzero", "unit", "above_one", "distinct", "invertible", "spd")
 
 
 class Primitive:
@@ -59,8 +95,11 @@ class Primitive:
     together), ``"reduction"`` (one argument, ``axis`` and ``keepdims``) or
     None (shape and index ops, tested with hand-written cases);
     ``reference`` is an independent NumPy function the forward is tested
-    against (the forward itself when None).  ``differentiable_vjp`` says the
-    VJPs are written with minigrad primitives and operators only, so
+    against (the forward itself when None).  ``samples`` lists example calls
+    for an op that is neither elementwise nor a reduction nor a scan: pairs
+    ``(shapes, kwargs)``, one shape per operand; the tests draw the operands'
+    values from ``domain`` (PyTorch's ``OpInfo.sample_inputs`` in a table).
+    ``differentiable_vjp`` says the VJPs are written with minigrad primitives and operators only, so
     ``create_graph=True`` can differentiate through them.
 
     Positional arguments after the differentiable ones are passed to the
@@ -69,16 +108,13 @@ class Primitive:
 
     __slots__ = ("name", "forward", "vjps", "rules", "domain", "smooth", "kind",
                  "reference", "differentiable_vjp", "explain_error", "doc", "nargs",
-                 "params", "method_names")
+                 "params", "method_names", "samples")
 
     def __init__(self, name, forward, *, rules=None, domain=None, smooth=True, kind=None,
-                 reference=None, differentiable_vjp=True, explain_error=None, doc=None):
-        if kind is not None and kind not in KINDS:
-            raise ValueError(f"primitive '{name}': kind must be one of {KINDS} or None, "
-                             f"got {kind!r}")
-        if domain is not None and any(d not in DOMAINS for d in domain):
-            raise ValueError(f"primitive '{name}': each domain entry must be one of "
-                             f"{DOMAINS}, got {domain!r}")
+                 reference=None, differentiable_vjp=True, explain_error=None, doc=None,
+                 samples=None):
+        check_declaration(name, kind, domain)
+        self.samples = samples
         self.name = name
         self.forward = forward
         self.vjps = None
@@ -205,7 +241,7 @@ def _keyword_names(forward, skip=0):
 
 def primitive(forward=None, *, name=None, rules=None, domain=None, smooth=True, kind=None,
               reference=None, differentiable_vjp=False, explain_error=None, method=None,
-              register=True):
+              register=True, samples=None):
     """Declare a new operation from its NumPy forward; then give its derivative.
 
     This is how every built-in op is made, and how you add your own::
@@ -231,13 +267,64 @@ def primitive(forward=None, *, name=None, rules=None, domain=None, smooth=True, 
     def make(fn):
         op = Primitive(name or fn.__name__, fn, rules=rules, domain=domain, smooth=smooth,
                        kind=kind, reference=reference, differentiable_vjp=differentiable_vjp,
-                       explain_error=explain_error)
+                       explain_error=explain_error, samples=samples)
         if register:
             REGISTRY[op.name] = op
         if method:
             install_methods(op, {op.name if method is True else method: None})
         return op
     return make if forward is None else make(forward)
+
+
+def check_declaration(name, kind, domain):
+    """A clear error at declaration time for a kind or domain the tests cannot sample."""
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"op '{name}': kind must be one of {KINDS} or None, got {kind!r}")
+    if domain is not None and any(d not in DOMAINS for d in domain):
+        raise ValueError(f"op '{name}': each domain entry must be one of {DOMAINS}, "
+                         f"got {domain!r}")
+
+
+class Composite:
+    """The declaration of a composite: a function written with primitives, whose
+    derivative (and second derivative) comes from theirs.  It carries the same
+    test metadata as a [`Primitive`][minigrad.primitive.Primitive] (``nargs``
+    operands, ``rules``, ``domain``, ``smooth``, ``kind``, ``reference``,
+    ``samples``) so that the registry-driven tests cover it; ``function`` is
+    what ``mg.<name>`` is."""
+
+    __slots__ = ("name", "function", "nargs", "rules", "domain", "smooth", "kind",
+                 "reference", "samples")
+
+    def __init__(self, name, function, *, nargs, rules, domain, smooth, kind, reference,
+                 samples):
+        check_declaration(name, kind, domain)
+        self.name, self.function, self.nargs, self.rules = name, function, nargs, rules
+        self.domain, self.smooth, self.kind = domain, smooth, kind
+        self.reference, self.samples = reference, samples
+
+    def __call__(self, *args, **kwargs):
+        return self.function(*args, **kwargs)
+
+
+def composite(function=None, *, name=None, nargs=1, rules=None, domain=None, smooth=True,
+              kind=None, reference=None, samples=None):
+    """Declare a composite for the registry-driven tests; returns the function itself.
+
+    >>> import numpy as np, minigrad as mg
+    >>> @composite(kind="elementwise", rules=("2x",), reference=np.square)
+    ... def square_example(x):
+    ...     return x * x
+    >>> COMPOSITES["square_example"].rules, square_example(np.array(3.0))
+    (('2x',), np.float64(9.0))
+    >>> del COMPOSITES["square_example"]
+    """
+    def make(fn):
+        declared = Composite(name or fn.__name__, fn, nargs=nargs, rules=rules, domain=domain,
+                             smooth=smooth, kind=kind, reference=reference, samples=samples)
+        COMPOSITES[declared.name] = declared
+        return fn
+    return make if function is None else make(function)
 
 
 def install_methods(op, methods):

@@ -2,7 +2,7 @@
 amin, argmax, argmin, var, std (and the elementwise ``minimum``).
 
 Each is a composite of the primitives ``sum``, ``max`` and ``getitem`` of
-``ops.py`` (or the primitive itself behind a wrapper that takes both
+``ops/`` (or the primitive itself behind a wrapper that takes both
 spellings), so its gradient comes from theirs.  ``axis=``/``keepdims=``
 (NumPy) and ``dim=``/``keepdim=`` (PyTorch) are both taken; an axis is an int,
 a list or a tuple.  Giving both spellings of one argument is a TypeError.

@@ -1,7 +1,7 @@
 """Shape, join and index operations by PyTorch's names, with NumPy's beside them.
 
 Every function here is a composite of the primitives ``reshape``,
-``transpose``, ``getitem`` and ``concatenate`` of ``ops.py``, so its gradient
+``transpose``, ``getitem`` and ``concatenate`` of ``ops/``, so its gradient
 (and its second derivative) comes from theirs.  Each is ``mg.<name>`` and,
 where PyTorch has the method, the Tensor method of that name.
 
@@ -28,6 +28,7 @@ import math
 import numpy as np
 
 from . import ops
+from .arguments import alias, dim_index, dims_tuple, is_int
 from .errors import DTypeError, ShapeError
 from .ops import getitem, reshape
 from .primitive import REGISTRY, holds_tensor, install_methods, stack_into_graph
@@ -66,56 +67,6 @@ def operand(x):
 def shape_of(x):
     """The shape of a tensor, an array or a number."""
     return np.shape(unwrap(x))
-
-
-def alias(fn, numpy_name, numpy_value, torch_name, torch_value):
-    """The value of one argument that NumPy and PyTorch name differently
-    (``axis``/``dim``, ``keepdims``/``keepdim``): the one given, None when
-    neither is; both given is a TypeError.
-
-    >>> alias("sum", "axis", None, "dim", 1)
-    1
-    """
-    if torch_value is None:
-        return numpy_value
-    if numpy_value is not None:
-        raise TypeError(
-            f"{fn}: got both {numpy_name}={numpy_value!r} (NumPy's name) and "
-            f"{torch_name}={torch_value!r} (PyTorch's name) for the same argument; "
-            f"pass only one of them")
-    return torch_value
-
-
-def is_int(d):
-    """An integer that is not a bool."""
-    return isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_))
-
-
-def dim_index(fn, dim, ndim):
-    """``dim`` as an axis in ``range(ndim)`` (negative counts from the end), or
-    an error that names the op and the shape.  A 0-d tensor takes dims 0 and
-    -1, as in PyTorch.
-
-    >>> dim_index("squeeze", -1, 3)
-    2
-    """
-    if not is_int(dim):
-        raise DTypeError(f"{fn}: a dim must be an int, got {dim!r} ({type(dim).__name__})")
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise ShapeError(f"{fn}: dim {dim} is out of range for a tensor with {ndim} dims "
-                         f"(expected a dim in [{-n}, {n - 1}])")
-    return int(dim) % n
-
-
-def dims_tuple(fn, dims, ndim):
-    """An int or a list/tuple of ints as a tuple of distinct axes >= 0."""
-    items = tuple(dims) if isinstance(dims, (list, tuple)) else (dims,)
-    axes = tuple(dim_index(fn, d, ndim) for d in items)
-    if len(set(axes)) != len(axes):
-        raise ShapeError(f"{fn}: dims {items!r} name the same axis twice "
-                         f"(a tensor with {ndim} dims)")
-    return axes
 
 
 def _ints(fn, args):

@@ -16,7 +16,7 @@ sets) lives here too: ``mg.tensor`` reads it for Python floats.
 This module is the bottom of the package: it imports only ``errors``.  The
 methods that compute (``x + y``, ``x.exp()``, ``x.sum()``, ``x.backward()``)
 are not written here.  Each comes from the one declaration of its operation
-(a primitive in ``ops.py``, a composite in ``functional.py``, the backward
+(a primitive in ``ops/``, a composite in ``functional.py``, the backward
 pass in ``autograd.py``), which installs it with ``install_method``, the
 way JAX attaches its array methods.  So adding an op never means editing this
 file, and no module here imports one above it.
@@ -456,7 +456,7 @@ def install_method(name, fn):
     """Make ``fn`` the Tensor attribute ``name`` (a method, operator or property).
 
     Called by the declaration of an operation, never by user code: this is
-    how ``ops.py``, ``functional.py`` and ``autograd.py`` give tensors their
+    how ``ops/``, ``functional.py`` and ``autograd.py`` give tensors their
     computing methods without this module importing them.  Declaring the same
     name twice is a bug in minigrad, so it raises, as does a name this module
     already defines (``numel``, ``size``, ...).

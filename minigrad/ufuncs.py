@@ -39,7 +39,7 @@ import numpy as np
 
 from . import functional
 from .errors import UfuncError
-from .primitive import REGISTRY
+from .primitive import NUMPY_MEANINGS, REGISTRY
 from .tensor import install_method, leaf, unwrap
 
 __all__ = ["dispatch_table", "array_function"]
@@ -180,6 +180,8 @@ def array_function(self, func, types, args, kwargs):
     minigrad.errors.UfuncError: np.dot on a tensor that requires grad: ...
     """
     name = func.__name__
+    if name in NUMPY_MEANINGS:         # NumPy's meaning differs from mg.<name>'s (PyTorch's)
+        return NUMPY_MEANINGS[name](*args, **kwargs)
     if name in functional.__all__:
         return getattr(functional, name)(*args, **kwargs)
     if name in NO_GRADIENT or not (_holds_grad(args) or _holds_grad(kwargs)):

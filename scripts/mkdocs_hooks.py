@@ -4,7 +4,7 @@
 ``<!-- operations-table -->`` gets, in its place, a table generated from
 ``mg.REGISTRY`` (name, call, Tensor method or operator, kind, domain, and the
 local derivative of each argument, the text ``mg.draw`` and ``mg.explain``
-print).  Declaring an op in ``minigrad/ops.py`` is all it takes to be listed.
+print).  Declaring an op in ``minigrad/ops/`` is all it takes to be listed.
 
 2. Docstring examples.
 

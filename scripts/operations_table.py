@@ -1,12 +1,14 @@
 """The table of every operation, generated from ``mg.REGISTRY``.
 
 ``scripts/mkdocs_hooks.py`` puts it in place of ``OPERATIONS_MARKER`` when the
-site is built: declaring an op in ``minigrad/ops.py`` is all it takes to be
-listed.  Kept apart from the hook so that the test suite can check it without
-the docs extras (the hook needs the ``markdown`` package).
+site is built: declaring an op in ``minigrad/ops/`` (a primitive, or a
+composite declared with ``composite``) is all it takes to be listed.  Kept
+apart from the hook so that the test suite can check it without the docs
+extras (the hook needs the ``markdown`` package).
 """
 
 import minigrad as mg
+from minigrad.primitive import COMPOSITES
 
 OPERATIONS_MARKER = "<!-- operations-table -->"
 
@@ -18,13 +20,16 @@ def operations_table():
 
     rows = ["| operation | call | Tensor method / operator | kind | domain | local derivative "
             "per argument |", "|---|---|---|---|---|---|"]
-    for name, op in sorted(mg.REGISTRY.items()):
+    declared = {**mg.REGISTRY, **{n: c for n, c in COMPOSITES.items() if "_test_" not in n}}
+    for name, op in sorted(declared.items()):
         public = getattr(mg, name, None) is not None
         call = f"mg.{name}" if public else "(internal)"
-        methods = ", ".join(code(m) for m in op.method_names)
+        methods = ", ".join(code(m) for m in getattr(op, "method_names", ()))
         domain = ", ".join(op.domain) if op.domain else "real"
         rules = "; ".join(code(r) for r in (op.rules or ()) if r)
         kind = op.kind or "shape / index"
+        if name in COMPOSITES:
+            kind += " (composite)"
         if not op.smooth:
             kind += " (kinks)"
         rows.append(f"| {name} | {code(call) if public else call} | {methods} | {kind} | "

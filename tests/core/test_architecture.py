@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "minigrad"
 LAYERS = [
     {"errors", "random", "dtypes"},
     {"tensor"},
-    {"primitive", "op_errors", "grad_mode", "anomaly"},
+    {"primitive", "op_errors", "grad_mode", "anomaly", "arguments"},
     {"ops"},
     {"autograd"},
     {"functional", "creation", "serialization", "ufuncs", "shape", "reductions"},

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minigrad as mg
+from minigrad.primitive import COMPOSITES, composite
 
 # ------------------------------------------------------------------ helpers
 #: Largest side per number of dimensions: small so that full Jacobians stay cheap.
@@ -37,16 +38,44 @@ MAX_SIDE = {0: 1, 1: 4, 2: 4, 3: 3, 4: 2}
 
 
 
+def joined(out):
+    """An op's result as one array or tensor: several results (``slogdet``'s
+    sign and log, ``eigh``'s values and vectors) are flattened and joined; the
+    integer ones (indices) are left out, as they have no gradient."""
+    if not isinstance(out, (tuple, list)):
+        return out
+    parts = [o for o in out if np.asarray(mg.tensor(o).data if isinstance(o, mg.Tensor)
+                                          else o).dtype.kind == "f"]
+    if any(isinstance(o, mg.Tensor) for o in parts):
+        return mg.concatenate([mg.reshape(o, (-1,)) for o in parts])
+    return np.concatenate([np.ravel(o) for o in parts])
+
+
+def symmetrized(x):
+    """(x + xᵀ)/2 over the last two axes: an ``spd`` argument is differentiated
+    through this, so that finite differences stay among symmetric matrices."""
+    return (x + mg.swapaxes(x, -1, -2)) / 2.0
+
+
 @dataclass
 class Case:
-    """Arguments of one call of a primitive and the result NumPy gives."""
+    """Arguments of one call of an op, the result NumPy gives, and which
+    arguments are symmetric matrices (domain ``spd``)."""
 
     args: tuple
     expected: np.ndarray
     kwargs: dict = field(default_factory=dict)
+    symmetric: tuple = ()
 
     def call(self, op):
-        return lambda *xs: op(*xs, **self.kwargs)
+        kwargs, symmetric = self.kwargs, self.symmetric
+        if not symmetric:
+            return lambda *xs: joined(op(*xs, **kwargs))
+
+        def f(*xs):
+            xs = [symmetrized(x) if i in symmetric else x for i, x in enumerate(xs)]
+            return joined(op(*xs, **kwargs))
+        return f
 
 
 @st.composite
@@ -293,6 +322,17 @@ CASES = {
 
 
 # ------------------------------------------- strategies from the declaration
+@st.composite
+def matrices(draw, shape, spd):
+    """Square matrices (the last two sides equal) that are well conditioned:
+    B + n·I with |B| <= 1, or, for ``spd``, B·Bᵀ + n·I (symmetric positive definite)."""
+    n = shape[-1]
+    b = draw(real_arrays(shape, -1.0, 1.0))
+    if spd:
+        b = b @ np.swapaxes(b, -1, -2)
+    return b + n * np.eye(n)
+
+
 def operand(domain, shape, smooth, position):
     """An array from the op's declared domain for one argument.  For an op that
     is not smooth, "real" arguments come from lattices with a different offset
@@ -301,9 +341,49 @@ def operand(domain, shape, smooth, position):
         return positive_arrays(shape)
     if domain == "nonzero":
         return away_from_zero(shape)
+    if domain == "unit":
+        return real_arrays(shape, -0.9, 0.9)
+    if domain == "above_one":
+        return real_arrays(shape, 1.2, 3.0)
+    if domain == "distinct":
+        return distinct(shape)
+    if domain in ("invertible", "spd"):
+        return matrices(shape, domain == "spd")
     if not smooth:
         return lattice(shape, 0.1 + 0.25 * position)
     return real_arrays(shape)
+
+
+def reference_of(op):
+    """What an op's forward is checked against: its declared NumPy reference, else
+    (for a primitive) its own NumPy forward."""
+    return op.reference or op.forward
+
+
+def scan_case(op):
+    domain = (op.domain or ("real",))[0]
+
+    @st.composite
+    def case(draw):
+        x = draw(operand(domain, draw(shapes(min_dims=1)), op.smooth, 0))
+        kwargs = {"axis": draw(st.integers(-x.ndim, x.ndim - 1))}
+        return Case((x,), np.asarray(reference_of(op)(x, **kwargs)), kwargs)
+    return case()
+
+
+def sample_case(op):
+    """One of the op's declared example calls, with operand values drawn from its domain."""
+    domains = op.domain or ("real",) * len(op.samples[0][0])
+
+    @st.composite
+    def case(draw):
+        arg_shapes, kwargs = draw(st.sampled_from(op.samples))
+        args = tuple(draw(operand(d, s, op.smooth, i))
+                     for i, (d, s) in enumerate(zip(domains, arg_shapes)))
+        expected = np.asarray(joined(reference_of(op)(*args, **kwargs)))
+        symmetric = tuple(i for i, d in enumerate(domains) if d == "spd")
+        return Case(args, expected, kwargs, symmetric)
+    return case()
 
 
 def elementwise_case(op):
@@ -314,7 +394,7 @@ def elementwise_case(op):
         arg_shapes = draw(broadcast_shapes(op.nargs)) if op.nargs > 1 else [draw(shapes())]
         args = tuple(draw(operand(d, s, op.smooth, i))
                      for i, (d, s) in enumerate(zip(domains, arg_shapes)))
-        return Case(args, (op.reference or op.forward)(*args))
+        return Case(args, reference_of(op)(*args))
     return case()
 
 
@@ -328,20 +408,24 @@ def reduction_case(op):
                  else operand(domain, shape, op.smooth, 0))
         axis, keepdims = draw(axes_for(x.ndim)), draw(st.booleans())
         kwargs = {"axis": axis, "keepdims": keepdims}
-        return Case((x,), np.asarray((op.reference or op.forward)(x, **kwargs)), kwargs)
+        return Case((x,), np.asarray(reference_of(op)(x, **kwargs)), kwargs)
     return case()
 
 
 def case_strategy(name):
-    op = mg.REGISTRY[name]
+    op = DECLARED[name]
+    if op.samples:
+        return sample_case(op)
     if op.kind == "elementwise":
         return elementwise_case(op)
     if op.kind == "reduction":
         return reduction_case(op)
+    if op.kind == "scan":
+        return scan_case(op)
     if name not in CASES:
-        pytest.fail(f"op '{name}' is registered in mg.REGISTRY with no kind and no test "
-                    f"strategy: declare kind='elementwise' or 'reduction' with its domain, "
-                    f"or add a strategy to CASES in {__file__}")
+        pytest.fail(f"op '{name}' is declared with no kind, no samples and no test "
+                    f"strategy: declare kind='elementwise', 'reduction' or 'scan' with its "
+                    f"domain, or samples=[(shapes, kwargs), ...]")
     return CASES[name]
 
 
@@ -352,20 +436,45 @@ softsign = mg.primitive(lambda x: x / (1.0 + np.abs(x)), name="softsign_test_op"
                         rules=("1/(1+|x|)²",), reference=lambda x: x / (1 + np.abs(x)))
 softsign.defvjp(lambda g, out, x: g / (1.0 + mg.abs(x)) ** 2)
 
-ALL_OPS = sorted(mg.REGISTRY)
-SMOOTH_OPS = sorted(name for name in ALL_OPS if mg.REGISTRY[name].smooth)
+# A composite and an op known only by example calls, declared the same way.
+@composite(name="cube_test_composite", kind="elementwise", rules=("3x² (via mul)",),
+           reference=lambda x: x ** 3)
+def cube(x):
+    return x * x * x
+
+
+@composite(name="gram_test_composite", domain=("real",), rules=("Xᵀg + ... (via matmul)",),
+           samples=[(((3, 2),), {}), (((2, 4, 3),), {})],
+           reference=lambda x: np.swapaxes(x, -1, -2) @ x)
+def gram(x):
+    return mg.matmul(mg.swapaxes(x, -1, -2), x)
+
+
+#: Every declaration the tests cover: the primitives and the declared composites.
+DECLARED = {**mg.REGISTRY, **COMPOSITES}
+ALL_OPS = sorted(DECLARED)
+SMOOTH_OPS = sorted(name for name in ALL_OPS if DECLARED[name].smooth)
 
 
 # ------------------------------------------------------------ registry
 def test_every_registered_op_is_covered():
-    uncovered = sorted(name for name, op in mg.REGISTRY.items()
-                       if op.kind is None and name not in CASES)
+    uncovered = sorted(name for name, op in DECLARED.items()
+                       if op.kind is None and not op.samples and name not in CASES)
     assert not uncovered, f"ops with no kind and no property-test strategy: {uncovered}"
+
+
+def test_every_composite_declares_a_reference_and_its_rules():
+    # A composite has no NumPy forward of its own: without a reference its
+    # forward would be checked against itself.
+    for name, declared in COMPOSITES.items():
+        assert declared.reference is not None, f"composite {name} declares no reference"
+        assert declared.rules, f"composite {name} declares no local-derivative text"
 
 
 def test_an_op_declared_in_a_test_module_is_covered_with_no_other_edit():
     assert "softsign_test_op" in ALL_OPS and "softsign_test_op" not in CASES
     assert "softsign_test_op" in SMOOTH_OPS
+    assert {"cube_test_composite", "gram_test_composite"} <= set(SMOOTH_OPS)
 
 
 def test_registry_holds_the_design_primitives():
@@ -373,7 +482,7 @@ def test_registry_holds_the_design_primitives():
             "where", "sum", "max", "reshape", "transpose", "broadcast_to", "matmul",
             "getitem", "concatenate"}
     assert core <= set(ALL_OPS)
-    for name in ALL_OPS:
+    for name in sorted(mg.REGISTRY):
         op = mg.REGISTRY[name]
         assert op.vjps is not None, f"{name} has no VJPs"
         assert op.domain is None or all(d in ("real", "positive", "nonzero") for d in op.domain)
@@ -399,15 +508,14 @@ def test_a_declaration_gives_function_method_and_operator():
 @given(data=st.data())
 def test_forward_matches_numpy(name, data):
     case = data.draw(case_strategy(name))
-    op = mg.REGISTRY[name]
-    out = op(*[mg.tensor(a) if isinstance(a, np.ndarray) else a for a in case.args],
-             **case.kwargs)
+    op = case.call(DECLARED[name])
+    out = op(*[mg.tensor(a) if isinstance(a, np.ndarray) else a for a in case.args])
     assert isinstance(out, mg.Tensor)
     assert out.shape == np.shape(case.expected)
     assert out.dtype == np.float64
     np.testing.assert_allclose(out.data, case.expected, rtol=1e-12, atol=1e-12)
     # On plain arrays a primitive is a NumPy function: same values, no tensor.
-    raw = op(*case.args, **case.kwargs)
+    raw = op(*case.args)
     assert not isinstance(raw, mg.Tensor)
     np.testing.assert_allclose(raw, case.expected, rtol=1e-12, atol=1e-12)
 
@@ -416,14 +524,14 @@ def test_forward_matches_numpy(name, data):
 @given(data=st.data())
 def test_gradient_matches_finite_differences(name, data):
     case = data.draw(case_strategy(name))
-    assert mg.gradcheck(case.call(mg.REGISTRY[name]), case.args)
+    assert mg.gradcheck(case.call(DECLARED[name]), case.args)
 
 
 @pytest.mark.parametrize("name", SMOOTH_OPS)
 @given(data=st.data())
 def test_second_derivative_of_smooth_ops(name, data):
     case = data.draw(case_strategy(name))
-    assert mg.gradgradcheck(case.call(mg.REGISTRY[name]), case.args)
+    assert mg.gradgradcheck(case.call(DECLARED[name]), case.args)
 
 
 @pytest.mark.parametrize("name", sorted(set(ALL_OPS) - set(SMOOTH_OPS)))
@@ -432,7 +540,7 @@ def test_second_derivative_of_piecewise_linear_ops_away_from_kinks(name, data):
     # Away from kinks and ties these ops are linear, so the derivative of
     # v·J is zero, and must be zero as computed through create_graph too.
     case = data.draw(case_strategy(name))
-    assert mg.gradgradcheck(case.call(mg.REGISTRY[name]), case.args)
+    assert mg.gradgradcheck(case.call(DECLARED[name]), case.args)
 
 
 @pytest.mark.parametrize("name", ALL_OPS)
@@ -441,7 +549,7 @@ def test_float32_stays_float32_forward_and_backward(name, data):
     case = data.draw(case_strategy(name))
     args = [mg.tensor(a.astype(np.float32), requires_grad=True)
             if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a for a in case.args]
-    out = mg.REGISTRY[name](*args, **case.kwargs)
+    out = case.call(DECLARED[name])(*args)
     assert out.dtype == case.kwargs.get("dtype", np.float32)   # astype says its dtype
     np.testing.assert_allclose(out.data, case.expected, rtol=1e-5, atol=1e-5)
     for create_graph in (False, True):

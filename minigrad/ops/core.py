@@ -1,37 +1,8 @@
-"""Primitives: THE ONLY FILE WITH CALCULUS.
+"""The core primitives: arithmetic, the elementary functions the engine itself
+needs, ``sum``/``max``, shape and index, concatenation, ``matmul``.
 
-Each primitive is one declaration: a NumPy forward function and, beside it,
-one vector-Jacobian product (VJP) per argument, in the style of HIPS
-autograd's ``defvjp`` table, with the text of each local derivative, the
-domain the tests sample, its kind, and the Tensor method or operator it
-gives.  That one entry makes ``mg.<name>``, the method, the docs listing and
-the registry-driven property tests; nothing else needs editing.
-A VJP has the signature ``vjp(g, out, *args, **kwargs)``: ``g`` is the gradient
-flowing into the output, ``out`` the output, ``args`` the forward arguments.
-
-Why the VJPs call ``cos(x)`` and not ``np.cos(x)``: every primitive is
-*polymorphic*.  Called on plain arrays it returns a plain array (no graph, no
-Tensor), called on tensors it returns a tensor: ``mg.exp(np.zeros(2))`` is
-an ndarray, ``mg.exp(mg.zeros(2))`` a tensor, as with HIPS autograd's
-``autograd.numpy``.  The engine runs the VJPs on
-arrays in an ordinary backward pass (fast) and on tensors under
-``create_graph=True``, which records the derivative's own graph and gives
-higher-order derivatives from the same line of calculus.
-
-No VJP mentions broadcasting: the engine sums every gradient back to its
-input's shape, once, for every edge (``autograd.py``).
-
-Conventions at kinks and ties (the same as PyTorch):
-
-* ``relu'(0) = 0`` and ``abs'(0) = sign(0) = 0``;
-* ``clip`` passes the gradient where ``lo <= x <= hi`` (boundaries included);
-* ``maximum(x, y)`` with ``x == y`` gives half of the gradient to each;
-* ``max`` over an axis splits the gradient evenly among tied maxima;
-* at a zero base, ``d/dx x**y = 0`` where ``y == 0`` (``x**0`` is the constant 1)
-  and ``d/dy x**y = 0`` where ``y >= 0`` (``0.0**y`` gives ``y`` no gradient);
-* with a NaN operand the gradient propagates as the NaN does: ``maximum`` and
-  ``minimum`` give all of it to both inputs, ``relu'(nan) = 1``, ``abs'(nan) = 0``,
-  and ``max`` over an axis gives it to the NaN entries.
+Each is one declaration (see the package's docstring for the rules); the
+conventions at kinks and ties are listed there too.
 """
 
 from __future__ import annotations
@@ -41,37 +12,18 @@ import weakref
 
 import numpy as np
 
-from .errors import BackwardError
-from .op_errors import broadcast_error, concat_error, index_error, matmul_error
-from .primitive import REGISTRY, install_methods, install_operator, normalize_axes, primitive
-from .tensor import Tensor, unwrap
+from ..errors import BackwardError
+from ..op_errors import broadcast_error, concat_error, index_error, matmul_error
+from ..primitive import REGISTRY, normalize_axes, primitive
+from ..tensor import Tensor, unwrap
+from .declare import builtin, cast_like
 
-#: The names ``from minigrad.ops import *`` (and so ``minigrad``) exports.
+#: The public names this module declares (``mg.<name>``).
 __all__ = []
 
 
-def _builtin(name, forward, *vjps, method=None, operator=None, function=None,
-             public=True, **meta):
-    """Declare a built-in primitive: its derivatives are written with minigrad
-    operations (so they differentiate again), it is registered, exported as
-    ``mg.<name>`` (``function`` when the public call differs from the
-    primitive's, else the primitive itself) and installs its methods:
-    ``method`` is True (the op's name), a name, or a dict name -> function;
-    ``operator`` is ``("__add__", "__radd__")``-style names."""
-    op = primitive(forward, name=name, differentiable_vjp=True, **meta).defvjp(*vjps)
-    if method is not None:
-        install_methods(op, method if isinstance(method, dict)
-                        else {name if method is True else method: None})
-    if operator is not None:
-        install_operator(op, *operator)
-    if public:
-        __all__.append(name)
-    return op if function is None else function
-
-
-def _cast_like(mask, g):
-    """Masks are float64; keep the gradient in its own dtype (float32 stays)."""
-    return np.asarray(mask, dtype=unwrap(g).dtype)
+def _builtin(name, forward, *vjps, **declaration):
+    return builtin(__all__, name, forward, *vjps, **declaration)
 
 
 # ------------------------------------------------------ elementwise, binary
@@ -145,7 +97,7 @@ pow = _builtin(
 def _maximum_mask(x, y, g):
     # 1 where x wins, ½ at a tie, 0 where y wins; 1 at a NaN (as PyTorch: it propagates).
     x, y = unwrap(x), unwrap(y)
-    return _cast_like(1.0 - (x < y) - 0.5 * (x == y), g)
+    return cast_like(1.0 - (x < y) - 0.5 * (x == y), g)
 
 
 maximum = _builtin(
@@ -278,7 +230,7 @@ def _max_vjp(g, out, x, axis=None, keepdims=False):
     if np.isnan(out).any():   # a NaN maximum: its gradient goes to the NaN entries
         is_max |= np.isnan(x) & np.isnan(out)
     share = is_max / np.sum(is_max, axis=axis_tuple(axis), keepdims=True)   # ties split evenly
-    return reshape(g, shape=kept) * _cast_like(share, g)
+    return reshape(g, shape=kept) * cast_like(share, g)
 
 
 max = _builtin(
