@@ -24,7 +24,7 @@ LAYERS = [
     {"ops"},
     {"autograd"},
     {"functional", "creation", "serialization", "ufuncs", "shape", "reductions"},
-    {"transforms"},
+    {"transforms", "fresh_variables"},
     {"gradcheck", "losses", "graph", "exercise"},
     {"nn", "optim"},
     {"data", "utils", "train", "callbacks", "metrics", "lab"},
