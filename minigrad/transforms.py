@@ -58,6 +58,9 @@ from .fresh_variables import (
 )
 from .tensor import Tensor, leaf, to_array
 
+__all__ = ["grad", "value_and_grad", "jacobian", "hessian", "hvp", "vjp", "elementwise_grad",
+           "ggnvp"]
+
 
 # ------------------------------------------------------------------ helpers
 def _single(argnums):
