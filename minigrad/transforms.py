@@ -287,9 +287,11 @@ def _cotangents(ct, out, where, who):
     """The leaves of the cotangent ``ct`` in the order of ``out``'s, after
     checking that it has ``out``'s structure and every leaf its shape."""
     if isinstance(out, (tuple, list, dict)):
-        kind = "dict" if isinstance(out, dict) else "tuple or list"
-        same = (set(ct) == set(out) if isinstance(ct, dict) else False) if isinstance(
-            out, dict) else isinstance(ct, (tuple, list)) and len(ct) == len(out)
+        if isinstance(out, dict):      # JAX's dicts: the keys, in any order
+            kind, same = "dict", isinstance(ct, dict) and set(ct) == set(out)
+        else:
+            kind = "tuple or list"
+            same = isinstance(ct, (tuple, list)) and len(ct) == len(out)
         if not same:
             raise ShapeError(
                 f"{who}: the cotangent for {where} must be a {kind} like the output "
