@@ -1,7 +1,7 @@
 """The variables of the function transforms, and how their results come back.
 
-The machinery shared by ``transforms.py`` (``grad``, ``vjp``, ...) and
-``gauss_newton.py``: a fresh variable per differentiated argument, retired
+The machinery under every transform of ``transforms.py`` (``grad``, ``vjp``,
+``ggnvp``, ...): a fresh variable per differentiated argument, retired
 when the call returns (and revived while a ``vjp`` function runs), one walk
 that says what an output depends on, and the rule that turns a gradient or
 an output into what the caller gets (an array, a tensor, or a tensor that
