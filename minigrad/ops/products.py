@@ -97,7 +97,8 @@ def _einsum_grad(k, g, xs, equation):
     subscripts = [output] + [s for j, s in enumerate(inputs) if j != k]
     operands = [g] + [x for j, x in enumerate(xs) if j != k]
     own, shape, dtype = inputs[k], shapes[k], unwrap(g).dtype
-    fresh = iter(c for c in string.ascii_letters if c not in equation)
+    taken = set(equation) | set(output).union(*inputs)   # the ellipsis's letters too
+    fresh = iter(c for c in string.ascii_letters if c not in taken)
     result, seen = "", set()
     for letter, n in zip(own, shape):
         if letter in seen:              # a repeat: a new letter on the diagonal
@@ -108,10 +109,15 @@ def _einsum_grad(k, g, xs, equation):
         else:
             seen.add(letter)
             result += letter
-    present = set("".join(subscripts))
-    for letter in seen - present:       # summed inside operand k only
-        subscripts.append(letter)
-        operands.append(np.ones(shape[own.index(letter)], dtype=dtype))
+    sizes = {}                          # each letter's size outside operand k
+    for sub, x in zip(subscripts, operands):
+        for letter, n in zip(sub, np.shape(unwrap(x))):
+            sizes[letter] = max(n, sizes.get(letter, 1))
+    for letter in seen:
+        n = shape[own.index(letter)]
+        if letter not in sizes or sizes[letter] < n:   # summed in operand k only,
+            subscripts.append(letter)                  # or broadcast from size 1
+            operands.append(np.ones(n, dtype=dtype))
     return einsum_op(*operands, equation=",".join(subscripts) + "->" + result)
 
 
