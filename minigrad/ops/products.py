@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..primitive import REGISTRY, numpy_meaning
-from ..tensor import install_method, unwrap
+from ..tensor import Tensor, install_method, unwrap
 from .core import matmul, reshape, transpose
 from .declare import builtin, composite
 
@@ -154,7 +154,7 @@ def _einsum_error(datas, kwargs):
             f"letter repeats")
 
 
-def einsum(equation, *operands):
+def einsum(equation, *operands, optimize=None):
     """Einstein summation, as ``torch.einsum`` and ``np.einsum``: the operands'
     axes are named by letters, repeated letters are multiplied along, letters
     missing from the output (after ``->``) are summed over.
@@ -163,7 +163,10 @@ def einsum(equation, *operands):
     operand (``'ii'`` is the trace, ``'ii->i'`` the diagonal), ``...`` for
     leading (batch) axes, and the implicit output when there is no ``->``
     (the letters that appear once, in alphabetical order).  The operands may
-    also be given as one list, as ``torch.einsum('ij,jk', [a, b])``.
+    also be given as one list of tensors, as ``torch.einsum('ij,jk', [a, b])``.
+    NumPy's ``optimize=`` is accepted and left to minigrad, which asks NumPy
+    for an optimized contraction where it pays (three or more operands, large
+    loops): the result is the same either way.
 
     >>> import minigrad as mg
     >>> a = mg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
@@ -177,7 +180,8 @@ def einsum(equation, *operands):
     array([[1., 0.],
            [0., 1.]])
     """
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)) and all(
+            isinstance(o, (Tensor, np.ndarray)) for o in operands[0]):
         operands = tuple(operands[0])
     if not isinstance(equation, str):
         raise TypeError(f"einsum: the first argument is the subscripts string, such as "

@@ -85,6 +85,9 @@ def test_einsum_call_forms_torch_list_and_numpy():
         np.testing.assert_allclose(out.data, expected)
     np.einsum("ij,jk->ik", a, b).sum().backward()
     np.testing.assert_allclose(a.grad, np.ones((2, 4)) @ b.data.T)
+    out = np.einsum("ij,jk->ik", a, b, optimize=True)     # NumPy's option: same result
+    np.testing.assert_allclose(out.data, expected)
+    assert mg.einsum("i", [1.0, 2.0]).tolist() == [1.0, 2.0]   # a list of numbers: one operand
     # On plain arrays the primitive is NumPy's einsum: an array out.
     raw = mg.einsum("ii", np.eye(2))
     assert not isinstance(raw, mg.Tensor) and raw == 2.0
