@@ -49,8 +49,8 @@ def _shape(x):
 @functools.lru_cache(maxsize=512)
 def _explicit(equation, shapes):
     """``equation`` with its ellipses spelled out as letters and its output
-    written: ``('...ij,...jk', ((2, 3, 4), (4, 5)))`` -> ``(['Aij', 'jk'], 'Aik')``.
-    Called on operands NumPy has accepted, so it does not validate them."""
+    written: ``('...ij,...jk', ((2, 3, 4), (4, 5)))`` -> ``(['aij', 'jk'], 'aik')``.
+    It does not validate them: NumPy's einsum does, with its own message."""
     equation = equation.replace(" ", "")
     lhs, arrow, rhs = equation.partition("->")
     inputs = lhs.split(",")
