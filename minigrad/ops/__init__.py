@@ -15,9 +15,10 @@ The modules, one per family: ``core`` (arithmetic, ``exp``/``log``/...,
 ``sum``/``max``, shape and index, ``concatenate``, ``matmul``),
 ``elementwise`` (the rest of NumPy's elementwise functions), ``scans``
 (``prod``, ``cumsum``, ``sort``, ...), ``products`` (``dot``, ``einsum``,
-``trace``, ``tril``, ...), ``linalg`` (the matrix functions of
-``mg.linalg``), ``movement`` (``flip``, ``roll``, ``pad``,
-``take_along_axis``, ...) and ``conv`` (convolution and pooling).
+``tensordot``, ...) and ``products2`` (``trace``, ``diagonal``, ``tril``,
+...), ``linalg`` (the matrix functions of ``mg.linalg``), ``movement``
+(``flip``, ``roll``, ``pad``, ``take_along_axis``, ...) and ``conv``
+(convolution and pooling).
 ``declare`` holds the declaration helper they share.
 
 Why the VJPs call ``cos(x)`` and not ``np.cos(x)``: every primitive is
@@ -47,7 +48,7 @@ Conventions at kinks and ties (the same as PyTorch):
 
 from __future__ import annotations
 
-from . import conv, core, elementwise, linalg, movement, products, scans
+from . import conv, core, elementwise, linalg, movement, products, products2, scans
 from .conv import *
 from .core import *
 from .core import (
@@ -64,9 +65,10 @@ from .elementwise import *
 from .linalg import *
 from .movement import *
 from .products import *
+from .products2 import *
 from .scans import *
 
 #: The public names of every module of the package (``mg.<name>``).
 __all__ = list(dict.fromkeys(core.__all__ + elementwise.__all__ + scans.__all__
-                             + products.__all__ + linalg.__all__ + movement.__all__
-                             + conv.__all__))
+                             + products.__all__ + products2.__all__ + linalg.__all__
+                             + movement.__all__ + conv.__all__))
