@@ -24,10 +24,13 @@ def operations_table():
     for name, op in sorted(declared.items()):
         public = getattr(mg, name, None) is not None
         call = f"mg.{name}" if public else "(internal)"
-        methods = ", ".join(code(m) for m in getattr(op, "method_names", ()))
+        method_names = getattr(op, "method_names", ())
+        if name in COMPOSITES and callable(getattr(mg.Tensor, name, None)):
+            method_names = (name,)
+        methods = ", ".join(code(m) for m in method_names)
         domain = ", ".join(op.domain) if op.domain else "real"
         rules = "; ".join(code(r) for r in (op.rules or ()) if r)
-        kind = op.kind or "shape / index"
+        kind = op.kind or ("tested on declared examples" if op.samples else "shape / index")
         if name in COMPOSITES:
             kind += " (composite)"
         if not op.smooth:

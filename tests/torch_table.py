@@ -8,7 +8,8 @@ minigrad, ``theirs(*tensors)`` with torch, and the float64 input arrays.
 * the value (several results, as ``slogdet`` gives, are compared one by one);
 * the gradient of ``sum(w * out)`` for a random ``w`` with respect to every input;
 * for a smooth op, the Hessian-vector product of that scalar along a random
-  direction (``mg.hvp`` against torch's double backward).
+  direction (minigrad's double backward against torch's; zero for a linear op,
+  whose gradient torch leaves out of the graph).
 """
 
 from __future__ import annotations
@@ -72,11 +73,16 @@ def check_row(row, seed=0, rtol=1e-9, atol=1e-10):
     if not row.smooth:
         return
     dot = sum((g * torch.tensor(v)).sum() for g, v in zip(grads, direction) if g is not None)
-    theirs_hvp = torch.autograd.grad(dot, xs, allow_unused=True)
+    if not getattr(dot, "requires_grad", False):   # a linear op: the gradient is constant
+        theirs_hvp = [None] * len(xs)
+    else:
+        theirs_hvp = torch.autograd.grad(dot, xs, allow_unused=True)
     ts = [mg.tensor(a, requires_grad=True) for a in row.inputs]
     first = mg.autograd.grad(our_scalar(*ts), ts, create_graph=True, allow_unused=True,
                              materialize_grads=True)
-    sum(mg.sum(g * v) for g, v in zip(first, direction)).backward()
+    second = sum(mg.sum(g * v) for g, v in zip(first, direction))
+    if isinstance(second, mg.Tensor) and second.requires_grad:
+        second.backward()          # else a linear op: its gradient is a constant
     for i, (t, h) in enumerate(zip(ts, theirs_hvp)):
         expected = np.zeros(t.shape) if h is None else h.detach().numpy()
         got = np.zeros(t.shape) if t.grad is None else t.grad
