@@ -47,7 +47,7 @@ Conventions at kinks and ties (the same as PyTorch):
 
 from __future__ import annotations
 
-from . import conv, core, elementwise, linalg, movement, products, scans
+from . import conv, core, elementwise, elementwise2, linalg, movement, products, scans
 from .conv import *
 from .core import *
 from .core import (
@@ -61,6 +61,7 @@ from .core import (
                    unindex,
 )
 from .elementwise import *
+from .elementwise2 import *
 from .linalg import *
 from .movement import *
 from .products import *
@@ -68,5 +69,6 @@ from .scans import *
 
 #: The public names of every module of the package (``mg.<name>``).
 __all__ = list(dict.fromkeys(core.__all__ + elementwise.__all__ + scans.__all__
+                             + elementwise2.__all__
                              + products.__all__ + linalg.__all__ + movement.__all__
                              + conv.__all__))
