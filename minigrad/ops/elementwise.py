@@ -18,7 +18,8 @@ and ``asin`` are the same function), and a Tensor method where
 array([1.33333333, 1.06666667])
 
 Where a textbook formula overflows or cancels, the VJP is written so that it
-does not: ``logaddexp`` sends ``exp(x - out)`` (never above 1) to ``x``,
+does not: ``logaddexp`` sends ``sigmoid(x - y)`` to ``x``, made of exponentials
+that cannot overflow,
 ``hypot`` and ``arcsinh`` go through ``hypot``, ``sinc`` uses its Taylor
 series near 0:
 
@@ -155,32 +156,30 @@ exp2 = _builtin("exp2", np.exp2, lambda g, out, x: g * out * _LN2, rules=("2^x·
                 kind="elementwise", method=True)
 
 
-def _logaddexp_share(g, out, a, b, power):
-    """``g`` times a's share of the sum, ``e^a / (e^a + e^b) = power(a - out)``
-    (``exp`` or ``exp2``): a sigmoid that never overflows, since out >= a.  Where
-    out is +inf it meets inf - inf; there PyTorch's ``1/(1 + e^(b - a))`` gives all
-    to an infinite ``a`` against a finite ``b`` (NaN if both are infinite)."""
-    share = power(a - out)
-    infinite = np.isposinf(unwrap(out))
-    if np.any(infinite):
-        av, bv = unwrap(a), unwrap(b)
-        limit = np.where(np.isposinf(bv), np.where(np.isposinf(av), np.nan, 0.0), 1.0)
-        share = where(infinite, limit.astype(unwrap(out).dtype), share)
-    return g * share
+def _sigmoid(d):
+    """``1/(1 + e^-d)`` from exponentials of numbers <= 0 only: it never overflows,
+    is exactly 1/2 at d = 0 and 1 or 0 at d = ±inf (NaN for NaN), and each branch
+    differentiates again (``where`` keeps their gradients apart)."""
+    positive = unwrap(d) > 0
+    e = exp(where(positive, 0.0, d))
+    return where(positive, 1.0 / (1.0 + exp(-where(positive, d, 0.0))), e / (1.0 + e))
 
 
+# The gradient is a's share e^a / (e^a + e^b) = sigmoid(a - b): exact for large
+# inputs, where exp(a - out) would carry out's rounding error (about 1e-16·|out|).
+# Both infinite (inf - inf) gives NaN, as PyTorch.
 logaddexp = _builtin(
     "logaddexp", np.logaddexp,
-    lambda g, out, x, y: _logaddexp_share(g, out, x, y, exp),
-    lambda g, out, x, y: _logaddexp_share(g, out, y, x, exp),
-    rules=("exp(x - out)", "exp(y - out)"), kind="elementwise", method=True,
+    lambda g, out, x, y: g * _sigmoid(x - y),
+    lambda g, out, x, y: g * _sigmoid(y - x),
+    rules=("sigmoid(x - y)", "sigmoid(y - x)"), kind="elementwise", method=True,
     explain_error=broadcast_error)
 
 logaddexp2 = _builtin(
     "logaddexp2", np.logaddexp2,
-    lambda g, out, x, y: _logaddexp_share(g, out, x, y, exp2),
-    lambda g, out, x, y: _logaddexp_share(g, out, y, x, exp2),
-    rules=("2^(x - out)", "2^(y - out)"), kind="elementwise", method=True,
+    lambda g, out, x, y: g * _sigmoid((x - y) * _LN2),
+    lambda g, out, x, y: g * _sigmoid((y - x) * _LN2),
+    rules=("1/(1 + 2^(y - x))", "1/(1 + 2^(x - y))"), kind="elementwise", method=True,
     explain_error=broadcast_error)
 
 # ------------------------------------------------------------------ powers
@@ -244,3 +243,6 @@ deg2rad = _builtin("deg2rad", np.deg2rad, lambda g, out, x: g * (_PI / 180.0),
                    rules=("π/180",), kind="elementwise", method=True)
 rad2deg = _builtin("rad2deg", np.rad2deg, lambda g, out, x: g * (180.0 / _PI),
                    rules=("180/π",), kind="elementwise", method=True)
+# NumPy's other names (separate ufuncs: np.radians(t) finds mg.radians by name).
+radians = _alias("radians", deg2rad)
+degrees = _alias("degrees", rad2deg)
