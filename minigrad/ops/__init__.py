@@ -54,7 +54,8 @@ Conventions at kinks and ties (the same as PyTorch):
   (for ``hypot`` the subgradient of ``abs`` and ``linalg.norm``; ``torch.hypot``
   gives NaN there, its formula's 0/0);
 * ``sinc'(0) = 0``, from the series, with no 0/0; ``logaddexp(x, y)`` at ``x = +inf``
-  gives 1 to ``x`` and 0 to a finite ``y`` (NaN to both when both are infinite).
+  gives 1 to ``x`` and 0 to a finite ``y`` (NaN to both when both are infinite);
+* ``sign(nan)`` is NaN, NumPy's value (``torch.sign`` gives 0, which hides the NaN).
 """
 
 from __future__ import annotations
