@@ -19,8 +19,10 @@ Not every function is a method.  The arithmetic primitives ``add``, ``sub``,
 ``mul``, ``div`` and ``neg`` are the operators ``+ - * /`` and unary ``-``
 (``pow`` is both ``x ** 2`` and ``x.pow(2)``, ``matmul`` both ``@`` and
 ``x.matmul``); ``where``, ``concatenate`` (``cat``, ``concat``), ``stack``,
-``leaky_relu``, ``astype``, ``mm``, ``is_tensor``, ``from_numpy``, ``einsum``
-and ``tensordot`` are functions only.  ``tests/docs/test_method_claims.py`` keeps this list true.
+``leaky_relu``, ``astype``, ``mm``, ``is_tensor``, ``from_numpy``, ``einsum``,
+``tensordot``, ``cbrt``, and NumPy's names ``mod``, ``radians`` and ``degrees``
+(of the methods remainder, deg2rad and rad2deg) are functions only.
+``tests/docs/test_method_claims.py`` keeps this list true.
 
 Where numerical stability would demand derivative code, the composite says
 why it does not need it (``logsumexp``) or the operation is a primitive.

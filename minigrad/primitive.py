@@ -78,9 +78,12 @@ KINDS = ("elementwise", "reduction", "scan")
 #: ``real``, ``positive`` (0.3 to 3), ``nonzero`` (|x| >= 0.2), ``unit``
 #: (|x| <= 0.9, inside arcsin's and arctanh's domain), ``above_one`` (1.2 to 3),
 #: ``distinct`` (pairwise at least 0.27 apart: no ties, as ``sort`` needs),
+#: ``divisor`` (±0.5, ±1 or ±2: the divisor of ``remainder``/``fmod``, of which a
+#: sampled dividend is never near a multiple, where the result jumps),
 #: ``invertible`` (square matrices, well conditioned) and ``spd`` (symmetric
 #: positive definite matrices; the tests differentiate ``f((A + Aᵀ)/2)``).
-DOMAINS = ("real", "positive", "nonzero", "unit", "above_one", "distinct", "invertible", "spd")
+DOMAINS = ("real", "positive", "nonzero", "unit", "above_one", "distinct", "divisor",
+           "invertible", "spd")
 
 
 class Primitive:

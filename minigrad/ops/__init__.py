@@ -43,12 +43,25 @@ Conventions at kinks and ties (the same as PyTorch):
   and ``d/dy x**y = 0`` where ``y >= 0`` (``0.0**y`` gives ``y`` no gradient);
 * with a NaN operand the gradient propagates as the NaN does: ``maximum`` and
   ``minimum`` give all of it to both inputs, ``relu'(nan) = 1``, ``abs'(nan) = 0``,
-  and ``max`` over an axis gives it to the NaN entries.
+  and ``max`` over an axis gives it to the NaN entries;
+* the steps ``sign``, ``floor``, ``ceil``, ``round`` give a gradient of exactly 0,
+  at their jumps too and even where the incoming gradient is inf or NaN;
+* ``remainder(x, y)`` (``x % y``) gives ``1`` to ``x`` and ``-floor(x/y)`` to ``y``,
+  ``fmod`` ``1`` and ``-trunc(x/y)``, at the jumps too;
+* ``fmax(x, y)`` and ``fmin(x, y)`` with ``x == y`` give all of the gradient to ``x``
+  (not half each, as ``maximum``); a NaN operand is skipped, as in the value: the
+  gradient goes to the other one (to ``x`` when both are NaN);
+* ``arctan2(y, x)`` and ``hypot(x, y)`` at the origin give 0 to both arguments
+  (for ``hypot`` the subgradient of ``abs`` and ``linalg.norm``; ``torch.hypot``
+  gives NaN there, its formula's 0/0);
+* ``sinc'(0) = 0``, from the series, with no 0/0; ``logaddexp(x, y)`` at ``x = +inf``
+  gives 1 to ``x`` and 0 to a finite ``y`` (NaN to both when both are infinite);
+* ``sign(nan)`` is NaN, NumPy's value (``torch.sign`` gives 0, which hides the NaN).
 """
 
 from __future__ import annotations
 
-from . import conv, core, elementwise, linalg, movement, products, products2, scans
+from . import conv, core, elementwise, elementwise2, linalg, movement, products, products2, scans
 from .conv import *
 from .core import *
 from .core import (
@@ -62,6 +75,7 @@ from .core import (
                    unindex,
 )
 from .elementwise import *
+from .elementwise2 import *
 from .linalg import *
 from .movement import *
 from .products import *
@@ -70,5 +84,5 @@ from .scans import *
 
 #: The public names of every module of the package (``mg.<name>``).
 __all__ = list(dict.fromkeys(core.__all__ + elementwise.__all__ + scans.__all__
-                             + products.__all__ + products2.__all__ + linalg.__all__
-                             + movement.__all__ + conv.__all__))
+                             + elementwise2.__all__ + products.__all__ + products2.__all__
+                             + linalg.__all__ + movement.__all__ + conv.__all__))

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import minigrad as mg
-from minigrad.primitive import COMPOSITES, composite
+from minigrad.primitive import COMPOSITES, DOMAINS, composite
 
 # ------------------------------------------------------------------ helpers
 #: Largest side per number of dimensions: small so that full Jacobians stay cheap.
@@ -127,6 +127,13 @@ def distinct(draw, shape):
     order = np.array(draw(st.permutations(range(size))), dtype=np.float64)
     jitter = draw(real_arrays((size,), 0.0, 0.1))
     return ((order - size / 2.0) * 0.37 + jitter).reshape(shape)
+
+
+def divisors(shape):
+    """±0.5, ±1 or ±2: a lattice value (k/2 + offset + [0, 0.1], offset 0.1) divided by
+    one is never within 0.05 of an integer, where ``remainder`` and ``fmod`` jump."""
+    return hnp.arrays(np.float64, shape, elements=st.sampled_from([-2.0, -1.0, -0.5, 0.5,
+                                                                   1.0, 2.0]))
 
 
 @st.composite
@@ -347,6 +354,8 @@ def operand(domain, shape, smooth, position):
         return real_arrays(shape, 1.2, 3.0)
     if domain == "distinct":
         return distinct(shape)
+    if domain == "divisor":
+        return divisors(shape)
     if domain in ("invertible", "spd"):
         return matrices(shape, domain == "spd")
     if not smooth:
@@ -485,7 +494,7 @@ def test_registry_holds_the_design_primitives():
     for name in sorted(mg.REGISTRY):
         op = mg.REGISTRY[name]
         assert op.vjps is not None, f"{name} has no VJPs"
-        assert op.domain is None or all(d in ("real", "positive", "nonzero") for d in op.domain)
+        assert op.domain is None or all(d in DOMAINS for d in op.domain)
         assert op.rules is not None, f"{name} declares no local-derivative text"
 
 
