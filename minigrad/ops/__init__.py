@@ -17,7 +17,9 @@ The modules, one per family: ``core`` (arithmetic, ``exp``/``log``/...,
 (``prod``, ``cumsum``, ``sort``, ...), ``products`` (``dot``, ``einsum``,
 ``trace``, ``tril``, ...), ``linalg`` (the matrix functions of
 ``mg.linalg``), ``movement`` (``flip``, ``roll``, ``pad``,
-``take_along_axis``, ...) and ``conv`` (convolution and pooling).
+``repeat_interleave``, ...), ``gather`` (``take``, ``take_along_axis``,
+``put_along_axis``), ``joining`` (``split``, ``vstack``, ``atleast_2d``, ...)
+and ``conv`` (convolution and pooling).
 ``declare`` holds the declaration helper they share.
 
 Why the VJPs call ``cos(x)`` and not ``np.cos(x)``: every primitive is
@@ -47,7 +49,7 @@ Conventions at kinks and ties (the same as PyTorch):
 
 from __future__ import annotations
 
-from . import conv, core, elementwise, linalg, movement, products, scans
+from . import conv, core, elementwise, gather, joining, linalg, movement, products, scans
 from .conv import *
 from .core import *
 from .core import (
@@ -61,6 +63,8 @@ from .core import (
                    unindex,
 )
 from .elementwise import *
+from .gather import *
+from .joining import *
 from .linalg import *
 from .movement import *
 from .products import *
@@ -69,4 +73,4 @@ from .scans import *
 #: The public names of every module of the package (``mg.<name>``).
 __all__ = list(dict.fromkeys(core.__all__ + elementwise.__all__ + scans.__all__
                              + products.__all__ + linalg.__all__ + movement.__all__
-                             + conv.__all__))
+                             + gather.__all__ + joining.__all__ + conv.__all__))
