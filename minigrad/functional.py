@@ -22,7 +22,8 @@ Not every function is a method.  The arithmetic primitives ``add``, ``sub``,
 ``vstack`` (``row_stack``), ``hstack``, ``dstack``, ``column_stack``,
 ``atleast_1d``, ``atleast_2d``, ``atleast_3d``, ``array_split``, ``pad``,
 ``take_along_axis``, ``put_along_axis``, ``leaky_relu``, ``mm``,
-``is_tensor`` and ``from_numpy`` are functions only.  ``tests/docs/test_method_claims.py`` keeps this list true.
+``is_tensor`` and ``from_numpy`` are functions only.
+``tests/docs/test_method_claims.py`` keeps this list true.
 
 Where numerical stability would demand derivative code, the composite says
 why it does not need it (``logsumexp``) or the operation is a primitive.
