@@ -64,8 +64,8 @@ def moveaxis(x, source, destination):
 
     >>> import minigrad as mg, numpy as np
     >>> x = mg.tensor(np.zeros((2, 3, 4)))
-    >>> mg.moveaxis(x, 0, -1).shape, x.movedim((0, 1), (2, 0)).shape
-    ((4, 3, 2), (3, 4, 2))
+    >>> mg.moveaxis(x, 0, -1).shape, x.movedim((0, 1), (1, 2)).shape
+    ((3, 4, 2), (4, 2, 3))
     """
     x = operand(x)
     ndim = len(shape_of(x))
