@@ -114,7 +114,7 @@ def take_along_axis(x, indices, axis=-1):
           samples=[(s, {"indices": k["indices"], "dim": k["axis"]})
                    for s, k in _GATHER_SAMPLES])
 def take_along_dim(x, indices, dim=None):
-    """PyTorch's ``take_along_dim``: [`take_along_axis`][minigrad.ops.gather.take_along_axis]
+    """PyTorch's ``take_along_dim``: ``mg.take_along_axis``
     with ``dim`` (the flattened tensor and indices when None).
 
     >>> import minigrad as mg, numpy as np

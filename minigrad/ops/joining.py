@@ -6,7 +6,7 @@ Every one is a composite of ``getitem`` (slices), ``reshape`` and
 One name, two meanings: ``mg.split(x, 2)`` and ``x.split(2)`` are PyTorch's
 (2 is the CHUNK SIZE; a list gives the sizes), ``np.split(x, 2)`` keeps
 NumPy's (2 equal SECTIONS; a list gives the indices where to cut), as
-[`array_split`][minigrad.ops.joining.array_split] does for unequal sections.
+``mg.array_split`` does for unequal sections.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def array_split(x, indices_or_sections, axis=0):
           samples=[(((5, 2),), {"indices_or_sections": 3}),
                    (((2, 6),), {"indices_or_sections": [2, 5], "dim": -1})])
 def tensor_split(x, indices_or_sections, dim=0):
-    """PyTorch's ``tensor_split``: NumPy's [`array_split`][minigrad.ops.joining.array_split]
+    """PyTorch's ``tensor_split``: NumPy's ``mg.array_split``
     with ``dim``; a tuple of tensors.
 
     >>> import minigrad as mg

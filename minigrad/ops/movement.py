@@ -6,7 +6,7 @@ All but ``roll`` are composites of ``reshape``, ``transpose``,
 second derivatives, come from those); ``roll`` is a primitive whose VJP rolls
 ``g`` back.  PyTorch's meaning wins where one name has two: ``x.repeat(2, 3)``
 tiles (``torch.Tensor.repeat``), and ``np.repeat(x, 2)`` (NumPy's meaning) is
-[`repeat_interleave`][minigrad.ops.movement.repeat_interleave].
+``mg.repeat_interleave``.
 """
 
 from __future__ import annotations
@@ -237,7 +237,7 @@ def tile(x, dims=None, *more, reps=None):
 
 def _repeat_method(self, *sizes):
     """``x.repeat(2, 3)``: PyTorch's meaning, ``x`` TILED ``sizes[i]`` times along
-    each dim (as [`tile`][minigrad.ops.movement.tile]), not NumPy's
+    each dim (as ``mg.tile``), not NumPy's
     ``ndarray.repeat``, which repeats each element: that is
     ``x.repeat_interleave(2)`` (``np.repeat(x, 2)`` calls it too).
 
