@@ -140,7 +140,8 @@ def _written(x, indices, axis):
     """Which gathered positions wrote the final value (NumPy keeps the last of
     repeated indices: the others are overwritten and get no gradient)."""
     index = _put_index(x, indices, axis)
-    ids = np.arange(np.broadcast(*index).size).reshape(np.broadcast(*index).shape)
+    positions = np.broadcast(*index)
+    ids = np.arange(positions.size).reshape(positions.shape)
     slots = np.full(np.shape(x), -1)
     slots[index] = ids
     return index, slots[index] == ids

@@ -178,18 +178,31 @@ def _numpy_split(x, indices_or_sections, axis=0):
 
 
 # ------------------------------------------------------------- stacking
-def _at_least(fn, tensors, place):
+def _at_least(tensors, place):
     """Each tensor with ``place`` applied when it has too few dims; one result
-    for one tensor, a tuple for several (or for one sequence of them)."""
-    many = len(tensors) != 1 or isinstance(tensors[0], (list, tuple))
-    items = tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) \
-        else tensors
-    out = tuple(place(t, shape_of(t)) for t in map(operand, items))
-    return out if many else out[0]
+    for one tensor, a tuple for several or for one list of tensors (PyTorch's
+    ``atleast_1d((x, y))``; a list of numbers is one operand, as in NumPy)."""
+    sequence = (len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) and tensors[0]
+                and all(isinstance(t, Tensor) for t in tensors[0]))
+    items = tensors[0] if sequence else tensors
+    out = _placed(items, place)
+    return out if len(items) != 1 or sequence else out[0]
+
+
+def _placed(items, place):
+    return tuple(place(t, shape_of(t)) for t in map(operand, items))
 
 
 def _grown(x, shape, new):
     return x if new == shape else reshape(x, shape=new)
+
+
+def _as_1d(x, shape):
+    return _grown(x, shape, shape or (1,))
+
+
+def _as_2d(x, shape):
+    return _grown(x, shape, (1,) * (2 - len(shape)) + shape if len(shape) < 2 else shape)
 
 
 _AT_LEAST_SAMPLES = [(((), (3,), (2, 3), (2, 1, 2)), {}), (((3,),), {}), (((),), {})]
@@ -205,7 +218,7 @@ def atleast_1d(*tensors):
     >>> mg.atleast_1d(mg.tensor(2.0)).shape
     (1,)
     """
-    return _at_least("atleast_1d", tensors, lambda x, s: _grown(x, s, s or (1,)))
+    return _at_least(tensors, _as_1d)
 
 
 @_declare(domain=("real",) * 4, rules=("reshape g back",),
@@ -218,8 +231,7 @@ def atleast_2d(*tensors):
     >>> [t.shape for t in mg.atleast_2d(mg.tensor(2.0), mg.zeros(3))]
     [(1, 1), (1, 3)]
     """
-    return _at_least("atleast_2d", tensors,
-                     lambda x, s: _grown(x, s, ((1,) * (2 - len(s)) + s) if len(s) < 2 else s))
+    return _at_least(tensors, _as_2d)
 
 
 def _as_3d(x, shape):
@@ -237,7 +249,7 @@ def atleast_3d(*tensors):
     >>> mg.atleast_3d(mg.zeros(2, 3)).shape
     (2, 3, 1)
     """
-    return _at_least("atleast_3d", tensors, _as_3d)
+    return _at_least(tensors, _as_3d)
 
 
 def _sequence(fn, tensors):
@@ -256,7 +268,7 @@ def vstack(tensors):
     tensor([[1., 2.],
             [3., 4.]])
     """
-    return concatenate(list(atleast_2d(_sequence("vstack", tensors))), axis=0)
+    return concatenate(list(_placed(_sequence("vstack", tensors), _as_2d)), axis=0)
 
 
 def hstack(tensors):
@@ -267,7 +279,7 @@ def hstack(tensors):
     >>> mg.hstack([mg.tensor([1.0]), mg.tensor([2.0, 3.0])])
     tensor([1., 2., 3.])
     """
-    parts = list(atleast_1d(_sequence("hstack", tensors)))
+    parts = list(_placed(_sequence("hstack", tensors), _as_1d))
     return concatenate(parts, axis=0 if len(shape_of(parts[0])) == 1 else 1)
 
 
@@ -279,7 +291,7 @@ def dstack(tensors):
     >>> mg.dstack([mg.zeros(2, 3), mg.ones(2, 3)]).shape
     (2, 3, 2)
     """
-    return concatenate(list(atleast_3d(_sequence("dstack", tensors))), axis=2)
+    return concatenate(list(_placed(_sequence("dstack", tensors), _as_3d)), axis=2)
 
 
 def column_stack(tensors):

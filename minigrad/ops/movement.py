@@ -287,16 +287,21 @@ def repeat_interleave(x, repeats, dim=None, *, axis=None, output_size=None):
     if counts.dtype.kind not in "iu" or (counts < 0).any():
         raise DTypeError(f"repeat_interleave: repeats must be non-negative integers, got "
                          f"{repeats!r}")
-    if counts.ndim == 0 or counts.shape == (1,):
-        # (.., n, ..) -> (.., n, 1, ..) -> broadcast (.., n, r, ..) -> (.., n*r, ..)
-        r, n = int(counts.reshape(())), shape[axis]
-        spread = reshape(x, shape=shape[:axis + 1] + (1,) + shape[axis + 1:])
-        copies = broadcast_to(spread, shape=shape[:axis + 1] + (r,) + shape[axis + 1:])
-        return reshape(copies, shape=shape[:axis] + (n * r,) + shape[axis + 1:])
-    if counts.shape != (shape[axis],):
+    single = counts.ndim == 0 or counts.shape == (1,)
+    if not single and counts.shape != (shape[axis],):
         raise ShapeError(f"repeat_interleave: repeats of shape {counts.shape} needs one count "
                          f"per element along dim {dim} ({shape[axis]}) of a tensor of "
                          f"shape {shape}")
+    total = int(counts.sum()) * (shape[axis] if single else 1)
+    if output_size is not None and output_size != total:
+        raise ShapeError(f"repeat_interleave: output_size={output_size}, but the repeats "
+                         f"give {total} elements along dim {dim}")
+    if single:
+        # (.., n, ..) -> (.., n, 1, ..) -> broadcast (.., n, r, ..) -> (.., n*r, ..)
+        r = int(counts.reshape(()))
+        spread = reshape(x, shape=shape[:axis + 1] + (1,) + shape[axis + 1:])
+        copies = broadcast_to(spread, shape=shape[:axis + 1] + (r,) + shape[axis + 1:])
+        return reshape(copies, shape=shape[:axis] + (total,) + shape[axis + 1:])
     return getitem(x, index=_along(axis, np.repeat(np.arange(shape[axis]), counts)))
 
 
@@ -372,6 +377,10 @@ def pad(x, pad_width, mode="constant", *, constant_values=0):
     shape = list(shape_of(x))
     widths = _pad_widths("pad", pad_width, shape)
     if mode == "constant":
+        if getattr(constant_values, "requires_grad", False):
+            raise DTypeError("pad: constant_values must be numbers; a tensor that requires "
+                             "grad would get no gradient here. Pad with 0 and add "
+                             "value * mg.pad(mg.zeros_like(x), ..., constant_values=1)")
         values = np.broadcast_to(np.asarray(unwrap(constant_values)), (len(shape), 2))
         dtype = unwrap(x).dtype
     for axis, (before, after) in enumerate(widths):

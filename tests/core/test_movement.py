@@ -226,3 +226,15 @@ def test_errors_for_bad_dims_and_shapes():
         mg.take_along_axis(x, np.zeros((3, 1), dtype=int), axis=1)
     with pytest.raises(TypeError, match="both"):
         mg.flip(x, 0, axis=0)
+
+
+def test_small_conventions():
+    # A list of numbers is one operand (NumPy); a list of tensors several (PyTorch).
+    assert mg.atleast_2d([1.0, 2.0]).shape == (1, 2)
+    assert isinstance(mg.atleast_2d([mg.tensor(1.0)]), tuple)
+    assert mg.repeat_interleave(mg.tensor([1.0, 2.0]), 2, output_size=4).shape == (4,)
+    with pytest.raises(mg.ShapeError, match="output_size=3"):
+        mg.repeat_interleave(mg.tensor([1.0, 2.0]), 2, output_size=3)
+    # A pad value that requires grad would silently get none: refused.
+    with pytest.raises(mg.DTypeError, match="constant_values"):
+        mg.pad(leaf(), 1, constant_values=mg.tensor(2.0, requires_grad=True))
