@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..arguments import alias, dim_index, operand, shape_of
-from ..errors import DTypeError, ShapeError, UfuncError
+from ..errors import DTypeError, IndexingError, ShapeError, UfuncError
 from ..primitive import REGISTRY, numpy_meaning
 from ..tensor import unwrap
 from .core import getitem, reshape
@@ -31,11 +31,16 @@ def _declare(method=(), **declaration):
     return declared(__all__, method, **declaration)
 
 
-def _indices(fn, indices):
+def _indices(fn, indices, size=None, where="the flattened tensor"):
+    """``indices`` as an integer array, each in ``[-size, size)`` when ``size`` is given."""
     idx = np.asarray(unwrap(indices))
     if idx.dtype.kind not in "iu":
         raise DTypeError(f"{fn}: indices must be integers, got dtype {idx.dtype} (pass an "
                          f"integer array, or mg.tensor(..., dtype=mg.long))")
+    if size is not None and idx.size and not (-size <= idx.min() and idx.max() < size):
+        bad = idx.min() if idx.min() < -size else idx.max()
+        raise IndexingError(f"{fn}: index {bad} is out of range for {where} ({size} "
+                            f"elements; indices go from {-size} to {size - 1})")
     return idx
 
 
@@ -55,11 +60,15 @@ def take(x, indices=None, axis=None, *, index=None):
     (tensor([4., 1.]), tensor([[2., 2.],
             [4., 4.]]))
     """
-    idx = _indices("take", alias("take", "indices", indices, "index", index))
+    indices = alias("take", "indices", indices, "index", index)
     x = operand(x)
+    shape = shape_of(x)
     if axis is None:
+        idx = _indices("take", indices, int(np.prod(shape)))
         return getitem(reshape(x, shape=(-1,)), index=idx)
-    return getitem(x, index=(slice(None),) * dim_index("take", axis, len(shape_of(x))) + (idx,))
+    axis = dim_index("take", axis, len(shape))
+    idx = _indices("take", indices, shape[axis], f"dim {axis} of shape {shape}")
+    return getitem(x, index=(slice(None),) * axis + (idx,))
 
 
 def _along_index(fn, shape, idx, axis):
@@ -79,12 +88,14 @@ def _along_index(fn, shape, idx, axis):
 
 
 def _gather(fn, x, indices, axis):
-    idx = _indices(fn, indices)
     x = operand(x)
-    if axis is None:
-        return getitem(reshape(x, shape=(-1,)), index=idx.reshape(-1))
     shape = shape_of(x)
-    return getitem(x, index=_along_index(fn, shape, idx, dim_index(fn, axis, len(shape))))
+    if axis is None:
+        idx = _indices(fn, indices, int(np.prod(shape)))
+        return getitem(reshape(x, shape=(-1,)), index=idx.reshape(-1))
+    axis = dim_index(fn, axis, len(shape))
+    idx = _indices(fn, indices, shape[axis], f"dim {axis} of shape {shape}")
+    return getitem(x, index=_along_index(fn, shape, idx, axis))
 
 
 _GATHER_SAMPLES = [(((3, 2),), {"indices": np.array([[2, 0], [2, 2]]), "axis": 0}),
@@ -172,13 +183,14 @@ def put_along_axis(x, indices, values, axis=None, *, dim=None):
             [2., 0., 0.]])
     """
     axis = alias("put_along_axis", "axis", axis, "dim", dim)
-    idx = _indices("put_along_axis", indices)
     x = operand(x)
-    if axis is None:
-        flat = _put_op(reshape(x, shape=(-1,)), values, indices=idx.reshape(-1), axis=0)
-        return reshape(flat, shape=shape_of(x))
     shape = shape_of(x)
+    if axis is None:
+        idx = _indices("put_along_axis", indices, int(np.prod(shape)))
+        flat = _put_op(reshape(x, shape=(-1,)), values, indices=idx.reshape(-1), axis=0)
+        return reshape(flat, shape=shape)
     axis = dim_index("put_along_axis", axis, len(shape))
+    idx = _indices("put_along_axis", indices, shape[axis], f"dim {axis} of shape {shape}")
     _along_index("put_along_axis", shape, idx, axis)       # a clear error before NumPy's
     return _put_op(x, values, indices=idx, axis=axis)
 

@@ -91,8 +91,12 @@ def test_take_reads_the_flattened_tensor_as_torch_take_or_an_axis_as_np_take():
     np.testing.assert_array_equal(np.take(x, [2, 0], axis=1).data, X[:, [2, 0]])
     mg.take(x, np.array([4, 4, 0])).sum().backward()
     np.testing.assert_array_equal(x.grad, [[1.0, 0, 0], [0, 2.0, 0]])
-    with pytest.raises(mg.IndexingError):
+    with pytest.raises(mg.IndexingError, match="take: index 6 is out of range"):
         mg.take(x, np.array([6]))
+    with pytest.raises(mg.IndexingError, match="-4 is out of range for dim 1"):
+        mg.take_along_axis(x, np.array([[0], [-4]]), axis=1)
+    with pytest.raises(mg.IndexingError, match="put_along_axis: index 3"):
+        mg.put_along_axis(x, np.array([[0], [3]]), 1.0, axis=1)
     with pytest.raises(mg.DTypeError, match="integers"):
         mg.take(x, np.array([1.0]))
 
