@@ -3,7 +3,8 @@
 ``alias`` takes ``axis=`` or ``dim=`` (never both), ``dim_index`` and
 ``dims_tuple`` turn PyTorch's dims into NumPy's axes with an error that names
 the op and the shape.  Below the ops, so that a declaration in ``ops/`` can
-take PyTorch's spelling as well as the public wrappers do.
+take PyTorch's spelling as well as the public wrappers do.  ``operand``,
+``shape_of`` and ``int_tuple`` read the operands and sizes of a composite.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import DTypeError, ShapeError
+from .primitive import holds_tensor, stack_into_graph
+from .tensor import Tensor, unwrap
 
-__all__ = ["alias", "dim_index", "dims_tuple", "is_int"]
+__all__ = ["alias", "dim_index", "dims_tuple", "int_tuple", "is_int", "operand", "shape_of"]
 
 
 def alias(fn, numpy_name, numpy_value, torch_name, torch_value):
@@ -63,3 +66,36 @@ def dims_tuple(fn, dims, ndim):
         raise ShapeError(f"{fn}: dims {items!r} name the same axis twice "
                          f"(a tensor with {ndim} dims)")
     return axes
+
+
+def operand(x):
+    """A tensor stays a tensor; other data becomes an array (integers as float64,
+    as ``mg.tensor`` makes them), so composites work on both.  A list (or
+    tuple) that holds tensors is stacked into one tensor of the graph:
+    ``mg.mean([x, x + 2])`` differentiates through both items, not through a
+    constant copy of their values."""
+    if isinstance(x, Tensor):
+        return x
+    if holds_tensor(x):
+        return stack_into_graph(x)
+    x = np.asarray(x)
+    return x.astype(np.float64) if x.dtype.kind in "biu" else x
+
+
+def shape_of(x):
+    """The shape of a tensor, an array or a number."""
+    return np.shape(unwrap(x))
+
+
+def int_tuple(fn, args):
+    """``f(2, 3)`` or ``f((2, 3))`` (or an int alone) as the tuple ``(2, 3)``.
+
+    >>> int_tuple("tile", ((2, 3),)), int_tuple("tile", (4,))
+    ((2, 3), (4,))
+    """
+    if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray, Tensor)):
+        args = tuple(np.asarray(unwrap(args[0])).tolist())
+    if not all(is_int(a) for a in args):
+        raise DTypeError(f"{fn}: expected integers, given as {fn}(2, 3) or {fn}((2, 3)); "
+                         f"got {args!r}")
+    return tuple(int(a) for a in args)

@@ -13,15 +13,18 @@ Like the primitives, composites are polymorphic: arrays in, an array out;
 tensors in, a tensor out.  A composite that is also a Tensor method declares
 it here, beside its definition, with ``@_method`` (``mg.softmax(x)`` and
 ``x.softmax()``); ``@_function`` makes a function only (``leaky_relu``,
-``astype``, ``mm``, ...).
+``mm``, ...).
 
 Not every function is a method.  The arithmetic primitives ``add``, ``sub``,
 ``mul``, ``div`` and ``neg`` are the operators ``+ - * /`` and unary ``-``
 (``pow`` is both ``x ** 2`` and ``x.pow(2)``, ``matmul`` both ``@`` and
 ``x.matmul``); ``where``, ``concatenate`` (``cat``, ``concat``), ``stack``,
-``leaky_relu``, ``astype``, ``mm``, ``is_tensor``, ``from_numpy``, ``einsum``,
-``tensordot``, ``cbrt``, and NumPy's names ``mod``, ``radians`` and ``degrees``
-(of the methods remainder, deg2rad and rad2deg) are functions only.
+``vstack`` (``row_stack``), ``hstack``, ``dstack``, ``column_stack``,
+``atleast_1d``, ``atleast_2d``, ``atleast_3d``, ``array_split``, ``pad``,
+``take_along_axis``, ``put_along_axis``, ``leaky_relu``, ``mm``,
+``is_tensor``, ``from_numpy``, ``einsum``, ``tensordot``, ``cbrt``, and NumPy's
+names ``mod``, ``radians`` and ``degrees`` (of the methods remainder, deg2rad
+and rad2deg) are functions only.
 ``tests/docs/test_method_claims.py`` keeps this list true.
 
 Where numerical stability would demand derivative code, the composite says
@@ -298,6 +301,19 @@ def _to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
     return ops.clone(self) if copy and dtype == self.dtype else _cast(self, dtype)
 
 
+def _astype_method(self, dtype, copy=True):
+    """``x.astype(np.float32)``, NumPy's method: a new tensor (in the graph for a
+    float dtype, as [`astype`][minigrad.functional.astype]); with ``copy=False``
+    the tensor itself when it already has that dtype.
+
+    >>> import numpy as np, minigrad as mg
+    >>> mg.tensor([1.5, 2.0]).astype(np.float32)
+    tensor([1.5, 2. ], dtype=float32)
+    """
+    dtype = _as_dtype("astype", dtype)
+    return self if not copy and dtype == self.dtype else astype(self, dtype)
+
+
 def _float(self):
     """``x`` as float32 (PyTorch's ``float``), in the graph; itself if already float32.
 
@@ -339,7 +355,8 @@ def _type_as(self, other):
 
 
 install_methods(REGISTRY["astype"], {"to": _to, "float": _float, "double": _double,
-                                         "long": _long, "type_as": _type_as})
+                                     "long": _long, "type_as": _type_as,
+                                     "astype": _astype_method})
 
 
 # ------------------------------------------------- PyTorch's small names

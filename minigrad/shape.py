@@ -28,11 +28,11 @@ import math
 import numpy as np
 
 from . import ops
-from .arguments import alias, dim_index, dims_tuple, is_int
-from .errors import DTypeError, ShapeError
+from .arguments import alias, dim_index, dims_tuple, int_tuple, is_int, operand, shape_of
+from .errors import ShapeError
 from .ops import getitem, reshape
-from .primitive import REGISTRY, holds_tensor, install_methods, stack_into_graph
-from .tensor import Tensor, install_method, unwrap
+from .primitive import REGISTRY, composite, install_methods
+from .tensor import install_method, unwrap
 
 #: The public functions of this module (``mg.<name>``, via ``functional``).
 __all__ = []
@@ -49,35 +49,7 @@ def _method(fn):
     return install_method(fn.__name__, _function(fn))
 
 
-# --------------------------------------------------------------- helpers
-def operand(x):
-    """A tensor stays a tensor; other data becomes an array (integers as float64,
-    as ``mg.tensor`` makes them), so composites work on both.  A list (or
-    tuple) that holds tensors is stacked into one tensor of the graph:
-    ``mg.mean([x, x + 2])`` differentiates through both items, not through a
-    constant copy of their values."""
-    if isinstance(x, Tensor):
-        return x
-    if holds_tensor(x):
-        return stack_into_graph(x)
-    x = np.asarray(x)
-    return x.astype(np.float64) if x.dtype.kind in "biu" else x
-
-
-def shape_of(x):
-    """The shape of a tensor, an array or a number."""
-    return np.shape(unwrap(x))
-
-
-def _ints(fn, args):
-    """``f(2, 3)`` or ``f((2, 3))`` as the tuple ``(2, 3)``."""
-    if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray)):
-        args = tuple(args[0])
-    if not all(is_int(a) for a in args):
-        raise DTypeError(f"{fn}: expected integers, given as {fn}(2, 3) or {fn}((2, 3)); "
-                         f"got {args!r}")
-    return tuple(args)
-
+# Helpers shared with ops/ (operand, shape_of, int_tuple) live in arguments.py.
 
 # ------------------------------------------------------------ reshaping
 def _reshape_method(self, *shape, order="C"):
@@ -94,7 +66,7 @@ def _reshape_method(self, *shape, order="C"):
     if order != "C":
         raise ShapeError(f"reshape: only order='C' (row-major, as in PyTorch) is supported, "
                          f"got order={order!r}")
-    return reshape(self, shape=_ints("reshape", shape))
+    return reshape(self, shape=int_tuple("reshape", shape))
 
 
 install_methods(REGISTRY["reshape"], {"reshape": _reshape_method, "view": _reshape_method})
@@ -191,7 +163,7 @@ def permute(x, *dims):
     """
     x = operand(x)
     ndim = len(shape_of(x))
-    axes = dims_tuple("permute", _ints("permute", dims), ndim)
+    axes = dims_tuple("permute", int_tuple("permute", dims), ndim)
     if len(axes) != ndim:
         raise ShapeError(f"permute: dims {dims!r} must name each of the {ndim} dims of a "
                          f"tensor of shape {shape_of(x)} once")
@@ -213,6 +185,14 @@ def swapaxes(x, axis0, axis1):
     axes = list(range(ndim))
     axes[a], axes[b] = axes[b], axes[a]
     return ops.transpose(x, axes=tuple(axes))
+
+
+# Declared for the registry-driven property tests (forward, gradcheck, float32).
+composite(swapaxes, nargs=1, rules=("swap the two axes of g back",),
+          reference=lambda x, axis0, axis1: np.swapaxes(x, axis0, axis1).copy(),
+          samples=[(((2, 3, 4),), {"axis0": 0, "axis1": 2}), (((3, 2),), {"axis0": -1,
+                                                                      "axis1": 0}),
+                   (((2, 3),), {"axis0": 1, "axis1": 1})])
 
 
 @_method

@@ -180,14 +180,11 @@ def array_function(self, func, types, args, kwargs):
         return getattr(functional, name)(*args, **kwargs)
     if name in NO_GRADIENT or not (_holds_grad(args) or _holds_grad(kwargs)):
         return func(*_data(args), **_data(kwargs))
-    instead = {"ravel": "x.reshape(-1)",
-               "cumsum": "a loop of additions, or mg.primitive for a custom op"}.get(name)
     raise UfuncError(
         f"np.{name} on a tensor that requires grad: minigrad has no function of that "
         f"name, and NumPy's would return a plain array cut from the graph. "
-        + (f"Write {instead}" if instead else "Write it with minigrad operations")
-        + f" to keep the gradient, or call np.{name} on x.detach().numpy() for values "
-        f"outside the graph.")
+        f"Write it with minigrad operations to keep the gradient, or call np.{name} "
+        f"on x.detach().numpy() for values outside the graph.")
 
 
 install_method("__array_ufunc__", array_ufunc)

@@ -13,12 +13,14 @@ flowing into the output, ``out`` the output, ``args`` the forward arguments.
 
 The modules, one per family: ``core`` (arithmetic, ``exp``/``log``/...,
 ``sum``/``max``, shape and index, ``concatenate``, ``matmul``),
-``elementwise`` (the rest of NumPy's elementwise functions), ``scans``
-(``prod``, ``cumsum``, ``sort``, ...), ``products`` (``dot``, ``einsum``,
-``tensordot``, ...) and ``products2`` (``trace``, ``diagonal``, ``tril``,
-...), ``linalg`` (the matrix functions of ``mg.linalg``), ``movement``
-(``flip``, ``roll``, ``pad``, ``take_along_axis``, ...) and ``conv``
-(convolution and pooling).
+``elementwise`` and ``elementwise2`` (the rest of NumPy's elementwise
+functions: the smooth ones, then the steps and kinks), ``scans`` (``prod``,
+``cumsum``, ``sort``, ...), ``products`` and ``products2`` (``dot``,
+``einsum``, ``tensordot``; ``trace``, ``diagonal``, ``tril``, ``cross``),
+``linalg`` (the matrix functions of ``mg.linalg``), ``movement`` (``flip``,
+``roll``, ``pad``, ``repeat_interleave``, ...), ``gather`` (``take``,
+``take_along_axis``, ``put_along_axis``), ``joining`` (``split``,
+``vstack``, ``atleast_2d``, ...) and ``conv`` (convolution and pooling).
 ``declare`` holds the declaration helper they share.
 
 Why the VJPs call ``cos(x)`` and not ``np.cos(x)``: every primitive is
@@ -61,21 +63,35 @@ Conventions at kinks and ties (the same as PyTorch):
 
 from __future__ import annotations
 
-from . import conv, core, elementwise, elementwise2, linalg, movement, products, products2, scans
+from . import (
+               conv,
+               core,
+               elementwise,
+               elementwise2,
+               gather,
+               joining,
+               linalg,
+               movement,
+               products,
+               products2,
+               scans,
+)
 from .conv import *
 from .core import *
 from .core import (
-                   astype,
-                   axis_tuple,
-                   broadcast_to,
-                   first_order_only,
-                   getitem,
-                   reshape,
-                   transpose,
-                   unindex,
+               astype,
+               axis_tuple,
+               broadcast_to,
+               first_order_only,
+               getitem,
+               reshape,
+               transpose,
+               unindex,
 )
 from .elementwise import *
 from .elementwise2 import *
+from .gather import *
+from .joining import *
 from .linalg import *
 from .movement import *
 from .products import *
@@ -85,4 +101,5 @@ from .scans import *
 #: The public names of every module of the package (``mg.<name>``).
 __all__ = list(dict.fromkeys(core.__all__ + elementwise.__all__ + scans.__all__
                              + elementwise2.__all__ + products.__all__ + products2.__all__
-                             + linalg.__all__ + movement.__all__ + conv.__all__))
+                             + linalg.__all__ + movement.__all__ + gather.__all__
+                             + joining.__all__ + conv.__all__))

@@ -4,7 +4,8 @@
 written with minigrad operations (so they differentiate again), registers it
 in ``mg.REGISTRY``, exports it and installs its Tensor methods and operators.
 [`composite`][minigrad.primitive.composite] (from ``primitive.py``) declares a
-function written with primitives, for the same registry-driven tests.  Each
+function written with primitives, for the same registry-driven tests
+(``declared`` does that, exports it and installs its methods).  Each
 module of the package keeps its own ``__all__``; ``ops/__init__.py`` joins them.
 """
 
@@ -13,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..primitive import composite, install_methods, install_operator, primitive
-from ..tensor import unwrap
+from ..tensor import install_method, unwrap
 
-__all__ = ["builtin", "cast_like", "composite"]
+__all__ = ["builtin", "cast_like", "composite", "declared"]
 
 
 def builtin(exports, name, forward, *vjps, method=None, operator=None, function=None,
@@ -40,6 +41,20 @@ def builtin(exports, name, forward, *vjps, method=None, operator=None, function=
     if public:
         exports.append(name)
     return op if function is None else function
+
+
+def declared(exports, method=(), **declaration):
+    """A decorator: declare the function as a composite for the registry-driven
+    tests (``declaration`` is what [`composite`][minigrad.primitive.composite]
+    takes), append its name to ``exports`` (the module's ``__all__``) and make
+    it the Tensor method of each name in ``method`` (called with the tensor first)."""
+    def make(fn):
+        composite(fn, **declaration)
+        exports.append(fn.__name__)
+        for name in method:
+            install_method(name, fn)
+        return fn
+    return make
 
 
 def cast_like(mask, g):
