@@ -187,8 +187,7 @@ def array_function(self, func, types, args, kwargs):
     if name in NO_GRADIENT or not (_holds_grad(args) or _holds_grad(kwargs)):
         return func(*_data(args), **_data(kwargs))
     instead = {"dot": "x @ y (mg.matmul)", "inner": "(x * y).sum(-1)",
-               "outer": "x[:, None] * y", "ravel": "x.reshape(-1)",
-               "cumsum": "a loop of additions, or mg.primitive for a custom op"}.get(name)
+               "outer": "x[:, None] * y", "ravel": "x.reshape(-1)"}.get(name)
     raise UfuncError(
         f"np.{name} on a tensor that requires grad: minigrad has no function of that "
         f"name, and NumPy's would return a plain array cut from the graph. "
