@@ -149,7 +149,8 @@ def test_numpy_functions_with_a_minigrad_name_stay_in_the_graph():
 
 def test_numpy_functions_without_one_refuse_a_tensor_that_requires_grad():
     x = mg.tensor([1.0, 2.0], requires_grad=True)
-    for call, hint in [(lambda: np.dot(x, x), "x @ y"), (lambda: np.cumsum(x), "np.cumsum"),
+    for call, hint in [(lambda: np.dot(x, x), "x @ y"),
+                       (lambda: np.convolve(x, x), "np.convolve"),
                        (lambda: np.ravel(x), "x.reshape")]:
         with pytest.raises(mg.UfuncError, match=rf"requires grad.*{hint}"):
             call()
