@@ -195,16 +195,23 @@ def test_sort_returns_a_named_tuple_and_routes_the_gradient():
 
 
 def test_sort_ties_keep_their_order_ascending_and_descending():
-    data = np.array([2.0, 1.0, 2.0, 1.0, 2.0])
-    up, down = mg.sort(mg.tensor(data)), mg.sort(mg.tensor(data), descending=True)
-    np.testing.assert_array_equal(up.indices.data, [1, 3, 0, 2, 4])
-    np.testing.assert_array_equal(down.indices.data, [0, 2, 4, 1, 3])
-    np.testing.assert_array_equal(down.values.data, [2.0, 2.0, 2.0, 1.0, 1.0])
-    # stable=True changes nothing: the sort is always stable
-    np.testing.assert_array_equal(mg.sort(mg.tensor(data), stable=True).indices.data,
-                                  up.indices.data)
-    np.testing.assert_array_equal(mg.argsort(mg.tensor(data), descending=True).data,
-                                  [0, 2, 4, 1, 3])
+    data = np.tile([2.0, 1.0, 2.0, 1.0, 2.0], 8)        # long enough for quicksort to mix ties
+    ones, twos = np.flatnonzero(data == 1.0), np.flatnonzero(data == 2.0)
+    up = mg.sort(mg.tensor(data), stable=True)
+    down = mg.sort(mg.tensor(data), descending=True, stable=True)
+    np.testing.assert_array_equal(up.indices.data, np.concatenate([ones, twos]))
+    np.testing.assert_array_equal(down.indices.data, np.concatenate([twos, ones]))
+    np.testing.assert_array_equal(down.values.data, [2.0] * 24 + [1.0] * 16)
+    np.testing.assert_array_equal(
+        mg.argsort(mg.tensor(data), descending=True, stable=True).data, down.indices.data)
+    # Without stable=True the ties come in some order (as in PyTorch): values still right,
+    # indices a permutation that reads them.
+    for descending in (False, True):
+        values, indices = mg.sort(mg.tensor(data), descending=descending)
+        np.testing.assert_array_equal(values.data, np.sort(data)[::-1] if descending
+                                      else np.sort(data))
+        np.testing.assert_array_equal(data[indices.data], values.data)
+        assert sorted(indices.data.tolist()) == list(range(40))
 
 
 def test_sort_descending_puts_nan_first_as_pytorch():
