@@ -160,7 +160,13 @@ def prod(x, axis=None, keepdims=None, *, dim=None, keepdim=None, dtype=None, out
     array([ 0., 10.,  0.])
     """
     axis = alias("prod", "axis", axis, "dim", dim)
-    keepdims = bool(alias("prod", "keepdims", keepdims, "keepdim", keepdim))
+    if dim is not None and not is_int(dim) and len(dim) == 0:
+        axis = None                    # PyTorch's dim=(): every dim (NumPy's axis=(): none)
+    keepdims = alias("prod", "keepdims", keepdims, "keepdim", keepdim)
+    if keepdims is not None and not isinstance(keepdims, (bool, np.bool_, int)):
+        raise DTypeError(f"prod: keepdims must be a bool, got {keepdims!r}; NumPy's "
+                         f"np.prod(x, axis, dtype) passes dtype third: write dtype=...")
+    keepdims = bool(keepdims)
     x = _numpy_keywords("prod", _operand(x), dtype, out)
     ndim = unwrap(x).ndim
     if axis is not None:

@@ -317,6 +317,7 @@ def test_var_and_std_function_has_numpys_ddof_and_method_pytorchs_correction():
     (lambda x: mg.sort(x, 0, axis=1), TypeError, r"sort: got both"),
     (lambda x: mg.cumsum(x, 0, out=np.zeros((2, 3))), TypeError, r"out= is not supported"),
     (lambda x: mg.prod(x, dtype=np.int64), mg.DTypeError, r"prod: dtype=int64"),
+    (lambda x: np.prod(x, 0, np.float32), mg.DTypeError, r"prod: keepdims must be a bool"),
 ])
 def test_errors_name_the_op_and_the_dims(call, error, words):
     with pytest.raises(error, match=words):
@@ -327,5 +328,7 @@ def test_methods_are_installed():
     x = mg.tensor([[1.0, 2.0], [3.0, 4.0]])
     assert x.prod(dim=1, keepdim=True).shape == (2, 1)
     assert x.prod(1).tolist() == [2.0, 12.0] and x.prod().item() == 24.0
+    assert x.prod(dim=()).item() == 24.0 and mg.prod(x, axis=()).shape == (2, 2)
+    assert mg.prod(mg.tensor(3.0), dim=0).item() == 3.0
     assert x.diff(dim=0).tolist() == [[2.0, 2.0]]
     assert x.cumsum(dim=1).tolist() == [[1.0, 3.0], [3.0, 7.0]]
