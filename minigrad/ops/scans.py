@@ -27,7 +27,7 @@ import numpy as np
 
 from ..arguments import alias, dim_index, is_int
 from ..errors import DTypeError, ShapeError
-from ..primitive import composite, normalize_axes, numpy_meaning
+from ..primitive import composite, install_methods, normalize_axes, numpy_meaning
 from ..tensor import Tensor, install_method, leaf, unwrap
 from .core import astype as cast
 from .core import axis_tuple, concatenate, getitem, reshape, transpose, where
@@ -181,7 +181,7 @@ def prod(x, axis=None, keepdims=None, *, dim=None, keepdim=None, dtype=None, out
 
 
 __all__.append("prod")
-install_method("prod", prod)
+install_methods(prod_op, {"prod": prod})
 
 
 # ------------------------------------------------------------ cumsum, cumprod
@@ -297,8 +297,8 @@ def cumprod(x, axis=None, dtype=None, out=None, *, dim=None):
     return _scan("cumprod", cumprod_op, x, axis, dim, dtype, out)
 
 
-install_method("cumsum", cumsum)
-install_method("cumprod", cumprod)
+install_methods(cumsum_op, {"cumsum": cumsum})
+install_methods(cumprod_op, {"cumprod": cumprod})
 
 
 # --------------------------------------------------------------------- diff
