@@ -28,7 +28,7 @@ import numpy as np
 from . import ops
 from .errors import DTypeError, ShapeError
 from .ops import getitem, reshape
-from .primitive import REGISTRY, install_methods, normalize_axes
+from .primitive import REGISTRY, composite, install_methods, normalize_axes
 from .shape import alias, dim_index, is_int, operand, shape_of
 from .tensor import Tensor, install_method, leaf, unwrap
 
@@ -317,14 +317,29 @@ def _variance(x, axis, keepdims, correction):
         n - correction if n > correction else 0)
 
 
+def _numpy_var(x, axis=None, keepdims=False, ddof=0):
+    return np.var(x, axis=axis, keepdims=keepdims, ddof=ddof)
+
+
+def _numpy_std(x, axis=None, keepdims=False, ddof=0):
+    return np.std(x, axis=axis, keepdims=keepdims, ddof=ddof)
+
+
 @_function
+@composite(name="var", kind="reduction", reference=_numpy_var,
+           rules=("2(x - mean)/(n - ddof) (via mean, mul, sum)",))
 def var(x, axis=None, ddof=None, keepdims=None, *, dim=None, keepdim=None, correction=None,
         unbiased=None, dtype=None, out=None):
-    """Variance over ``axis`` with NumPy's default ``ddof=0`` (divide by ``n``):
-    ``mg.var`` is ``np.var``.  The method ``x.var()`` is PyTorch's, which divides
-    by ``n - 1``.  ``correction=`` (or ``unbiased=``) is PyTorch's name for
-    ``ddof``; with ``dim=`` one of them must be given, since there the two
-    defaults would silently differ.
+    """Variance over ``axis``, dividing by ``n - ddof``.
+
+    **The function and the method differ, on purpose.**  The function
+    ``mg.var(x)`` is NumPy's ``np.var``: default ``ddof=0``, divide by ``n``
+    (the population variance).  The method ``x.var()`` is PyTorch's
+    ``torch.Tensor.var``: default ``correction=1``, divide by ``n - 1`` (the
+    unbiased sample variance).  ``correction=`` (or ``unbiased=``) is
+    PyTorch's name for ``ddof``.  ``mg.var(x, dim=...)`` with none of them is
+    a TypeError: PyTorch's keyword with NumPy's default would silently give
+    the other number.
 
     >>> import minigrad as mg
     >>> x = mg.tensor([1.0, 2.0, 3.0, 4.0])
@@ -338,10 +353,17 @@ def var(x, axis=None, ddof=None, keepdims=None, *, dim=None, keepdim=None, corre
 
 
 @_function
+@composite(name="std", reference=_numpy_std, domain=("distinct",),
+           rules=("(x - mean)/((n - ddof)·std) (via var, sqrt)",),
+           samples=[(((5,),), {}), (((3, 4),), {"axis": 1}),
+                    (((3, 4),), {"axis": 0, "keepdims": True}),
+                    (((2, 3, 2),), {"axis": (0, 2)}), (((4, 3),), {"axis": 0, "ddof": 1})])
 def std(x, axis=None, ddof=None, keepdims=None, *, dim=None, keepdim=None, correction=None,
         unbiased=None, dtype=None, out=None):
-    """Standard deviation, ``sqrt(var)``, with NumPy's default ``ddof=0`` as
-    ``np.std``; the method ``x.std()`` has PyTorch's ``correction=1``.
+    """Standard deviation, ``sqrt(var)``.  As for [`var`][minigrad.reductions.var],
+    the function ``mg.std(x)`` is NumPy's ``np.std`` (``ddof=0``: divide by
+    ``n``) and the method ``x.std()`` is PyTorch's (``correction=1``: divide
+    by ``n - 1``).  Its gradient is infinite where the deviation is zero.
 
     >>> import minigrad as mg
     >>> x = mg.tensor([1.0, 3.0])
@@ -376,7 +398,8 @@ def _var_method(self, dim=None, unbiased=None, keepdim=None, *, correction=None,
                 keepdims=None, ddof=None, dtype=None, out=None):
     """Variance over ``dim`` with PyTorch's default ``correction=1`` (divide by
     ``n - 1``), as ``torch.Tensor.var``; ``correction=0`` (or ``unbiased=False``)
-    divides by ``n``.  The function ``mg.var`` has NumPy's ``ddof=0``.
+    divides by ``n``.  Unlike this method, the function ``mg.var(x)`` has
+    NumPy's default ``ddof=0`` (divide by ``n``), as ``np.var``.
 
     >>> import minigrad as mg
     >>> x = mg.tensor([[1.0, 2.0], [3.0, 5.0]])
@@ -391,8 +414,9 @@ def _var_method(self, dim=None, unbiased=None, keepdim=None, *, correction=None,
 
 def _std_method(self, dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None,
                 keepdims=None, ddof=None, dtype=None, out=None):
-    """Standard deviation with PyTorch's default ``correction=1``, as
-    ``torch.Tensor.std``; the function ``mg.std`` has NumPy's ``ddof=0``.
+    """Standard deviation with PyTorch's default ``correction=1`` (divide by
+    ``n - 1``), as ``torch.Tensor.std``.  Unlike this method, the function
+    ``mg.std(x)`` has NumPy's default ``ddof=0`` (divide by ``n``), as ``np.std``.
 
     >>> import minigrad as mg
     >>> mg.tensor([1.0, 3.0]).std(), mg.tensor([1.0, 3.0]).std(unbiased=False)
