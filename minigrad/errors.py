@@ -26,7 +26,8 @@ class DTypeError(MinigradError, TypeError):
 
 class LinAlgError(MinigradError, ValueError):
     """A matrix a linear-algebra function cannot take (singular, not positive definite,
-    not symmetric): a ``ValueError``, as NumPy's ``np.linalg.LinAlgError`` is."""
+    not symmetric) or an option it does not have (a norm's ``ord``): a ``ValueError``,
+    as NumPy's ``np.linalg.LinAlgError`` is."""
 
 
 class IndexingError(MinigradError, IndexError):

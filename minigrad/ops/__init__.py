@@ -16,7 +16,7 @@ The modules, one per family: ``core`` (arithmetic, ``exp``/``log``/...,
 ``elementwise`` (the rest of NumPy's elementwise functions), ``scans``
 (``prod``, ``cumsum``, ``sort``, ...), ``products`` (``dot``, ``einsum``,
 ``trace``, ``tril``, ...), ``linalg`` (the matrix functions of
-``mg.linalg``), ``movement`` (``flip``, ``roll``, ``pad``,
+``mg.linalg``), ``norms`` (its vector and matrix norms), ``movement`` (``flip``, ``roll``, ``pad``,
 ``take_along_axis``, ...) and ``conv`` (convolution and pooling).
 ``declare`` holds the declaration helper they share.
 
@@ -47,7 +47,7 @@ Conventions at kinks and ties (the same as PyTorch):
 
 from __future__ import annotations
 
-from . import conv, core, elementwise, linalg, movement, products, scans
+from . import conv, core, elementwise, linalg, movement, norms, products, scans
 from .conv import *
 from .core import *
 from .core import (
@@ -63,10 +63,11 @@ from .core import (
 from .elementwise import *
 from .linalg import *
 from .movement import *
+from .norms import *
 from .products import *
 from .scans import *
 
 #: The public names of every module of the package (``mg.<name>``).
 __all__ = list(dict.fromkeys(core.__all__ + elementwise.__all__ + scans.__all__
-                             + products.__all__ + linalg.__all__ + movement.__all__
+                             + products.__all__ + linalg.__all__ + norms.__all__ + movement.__all__
                              + conv.__all__))
