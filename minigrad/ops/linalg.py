@@ -144,7 +144,8 @@ def _det(a):
     The gradient is ``det(A) A⁻ᵀ``, and at a singular matrix (where that
     formula has 0 · ∞) the cofactor matrix it equals, from the minors' own
     determinants: exact, and itself differentiable.  So ``mg.det`` has a
-    gradient everywhere, without NaN (PyTorch's goes through an SVD there).
+    gradient everywhere, without NaN (PyTorch 2 gives 0 at an exactly singular
+    matrix, which finite differences contradict).
     """
     return np.linalg.det(_matrix("linalg.det", a))
 
@@ -161,7 +162,7 @@ def _cofactors(a):
             cols = np.array([k for k in range(n) if k != j])
             minor = det(getitem(a, index=(Ellipsis, rows, cols)))
             entries.append(_cols(minor if (i + j) % 2 == 0 else -minor))
-    return reshape(concatenate(*entries, axis=-1), shape=a.shape)
+    return reshape(concatenate(entries, axis=-1), shape=a.shape)
 
 
 def _det_vjp(g, out, a):
