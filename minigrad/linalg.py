@@ -9,8 +9,7 @@
 Real float32 or float64 matrices in the last two dims, batched over the
 leading ones.  Every function is differentiable twice (its VJP is written with
 minigrad ops); the derivatives and their conventions are in the docstrings
-of [`minigrad.ops.linalg`][minigrad.ops.linalg] and
-[`minigrad.ops.norms`][minigrad.ops.norms].  ``np.linalg.<name>(tensor)``
+of ``minigrad/ops/linalg.py`` and ``minigrad/ops/norms.py``.  ``np.linalg.<name>(tensor)``
 runs these functions too, with NumPy's meaning, in the graph.  A matrix a
 function cannot take (singular, not positive definite, not symmetric) raises
 [`LinAlgError`][minigrad.errors.LinAlgError], a ``ValueError``.

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import DTypeError, LinAlgError, ShapeError
 from ..primitive import numpy_meaning
-from ..tensor import install_method, unwrap
+from ..tensor import Tensor, install_method, unwrap
 from .core import concatenate, getitem, matmul, reshape, transpose
 from .declare import builtin, composite
 
@@ -45,6 +45,12 @@ def mT(x):
     axes = list(range(x.ndim))
     axes[-1], axes[-2] = axes[-2], axes[-1]
     return transpose(x, axes=tuple(axes))
+
+
+def as_matrix(a):
+    """A tensor or array as it is; anything else (a list) as an array, so that
+    ``A.shape`` works and the forward's dtype check can name its dtype."""
+    return a if isinstance(a, (Tensor, np.ndarray)) else np.asarray(a)
 
 
 def _eye(n, like):
@@ -98,7 +104,7 @@ def _inv(a):
 
     The VJP is ``-A⁻ᵀ g A⁻ᵀ``.  A singular matrix raises
     [`LinAlgError`][minigrad.errors.LinAlgError]; to apply the inverse to a
-    matrix, [`solve`][minigrad.ops.linalg.solve] is faster and more accurate.
+    matrix, ``mg.linalg.solve`` is faster and more accurate.
     """
     a = _matrix("linalg.inv", a)
     try:
@@ -115,7 +121,7 @@ numpy_meaning("inv")(inv)
 
 
 def inverse(input):
-    """PyTorch's top-level name of [`linalg.inv`][minigrad.ops.linalg.inv]
+    """PyTorch's top-level name of ``mg.linalg.inv``
     (``torch.inverse``, ``x.inverse()``).
 
     >>> import minigrad as mg
@@ -324,12 +330,15 @@ cholesky = linalg_cholesky   # torch.cholesky(input, upper=False) is the same ca
 
 # ------------------------------------------------------------------ eigh
 def _signed(vectors):
-    """Each eigenvector with its largest entry (in absolute value) positive.
+    """Each eigenvector signed so that ``Σ_k v_k / (k + √2)`` is positive.
     LAPACK's signs jump under tiny changes of some matrices (a diagonal one:
-    finite differences then see a flip); this choice is continuous wherever
-    the largest entry is unique."""
-    top = np.take_along_axis(vectors, np.abs(vectors).argmax(axis=-2)[..., None, :], axis=-2)
-    return vectors * np.where(top < 0, -1, 1).astype(vectors.dtype)
+    finite differences then see a flip), and so does "largest entry positive"
+    where two entries tie, as in ``(1, -1)/√2``; this weighted sum is zero only
+    on a plane that holds no vector with simple entries, so the choice is
+    continuous wherever one meets it."""
+    weights = 1.0 / (np.arange(vectors.shape[-2]) + np.sqrt(2.0))
+    side = np.einsum("...kj,k->...j", vectors, weights.astype(vectors.dtype))
+    return vectors * np.where(side < 0, -1, 1).astype(vectors.dtype)[..., None, :]
 
 
 def _eigh(a, UPLO="L"):
@@ -380,17 +389,17 @@ def eigh(A, UPLO="L"):
     tensor([1., 3.])
 
     The gradient is PyTorch's: ``V (diag(gλ) + F ∘ (Vᵀ gV - gVᵀ V)/2) Vᵀ`` with
-    ``F_ij = 1/(λj - λi)`` off the diagonal.  Each eigenvector is signed so that
-    its largest entry (in absolute value) is positive: a choice that does not
-    jump under small changes of ``A`` (LAPACK's, which NumPy and PyTorch return,
-    can), so finite differences agree; NumPy's and PyTorch's vectors may have
-    the other sign.  A loss should not depend on the signs anyway.  At repeated
-    eigenvalues the eigenvectors are not unique: a gradient through them is
-    infinite or NaN there (as in PyTorch), while one through the eigenvalues
-    alone stays exact.  A matrix that is not symmetric raises
+    ``F_ij = 1/(λj - λi)`` off the diagonal.  Each eigenvector ``v`` is signed
+    so that ``Σ_k v_k / (k + √2)`` is positive (the first entry, for a diagonal
+    ``A``): a choice that does not jump under small changes of ``A`` (LAPACK's,
+    which NumPy and PyTorch return, can), so finite differences agree; NumPy's
+    and PyTorch's vectors may have the other sign.  A loss should not depend on
+    the signs anyway.  At repeated eigenvalues the eigenvectors are not unique:
+    a gradient through them is infinite or NaN there (as in PyTorch), while one
+    through the eigenvalues alone stays exact.  A matrix that is not symmetric raises
     [`LinAlgError`][minigrad.errors.LinAlgError].
     """
-    packed = eigh_packed(A, UPLO=UPLO)
+    packed = eigh_packed(as_matrix(A), UPLO=UPLO)
     return EighResult(getitem(packed, index=(Ellipsis, 0, slice(None))),
                       getitem(packed, index=(Ellipsis, slice(1, None), slice(None))))
 
@@ -457,6 +466,7 @@ def linalg_qr(A, mode="reduced"):
     if mode != "reduced":
         raise LinAlgError(f"linalg.qr: only mode='reduced' is differentiable here, got "
                          f"mode={mode!r}")
+    A = as_matrix(A)
     m = A.shape[-2]
     packed = qr_packed(A)
     return QRResult(getitem(packed, index=(Ellipsis, slice(0, m), slice(None))),
@@ -469,7 +479,7 @@ numpy_meaning("qr")(linalg_qr)
 
 def qr(input, some=True):
     """``torch.qr(input, some=True)`` (and ``x.qr()``): the reduced
-    [`linalg.qr`][minigrad.ops.linalg.linalg_qr].
+    ``mg.linalg.qr``.
 
     >>> import minigrad as mg
     >>> mg.qr(mg.eye(2)).R

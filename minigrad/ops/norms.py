@@ -24,7 +24,7 @@ from ..primitive import numpy_meaning
 from ..tensor import install_method, unwrap
 from .core import abs, getitem, matmul, max, reshape, sqrt, sum, transpose, where
 from .declare import cast_like, composite
-from .linalg import eigh, mT
+from .linalg import as_matrix, eigh, mT
 
 #: The public names this module declares (``mg.<name>``, PyTorch's top-level ones).
 __all__ = ["norm"]
@@ -81,6 +81,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, axis=None, keepdims=None):
     array([0., 0., 0.])
     """
     fn = "linalg.vector_norm"
+    x = as_matrix(x)
     axis = alias(fn, "axis", axis, "dim", dim)
     keep = _keep(fn, keepdim, keepdims)
     if isinstance(ord, str) or ord is None:
@@ -137,6 +138,7 @@ def svdvals(A):
     a zero singular value gets gradient 0, and squaring costs precision for
     singular values below about ``1e-8`` times the largest.
     """
+    A = as_matrix(A)
     if A.ndim < 2:
         raise ShapeError(f"linalg.svdvals: expected matrices, got shape {A.shape}")
     gram = matmul(mT(A), A) if A.shape[-2] >= A.shape[-1] else matmul(A, mT(A))
@@ -175,6 +177,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, axis=None, keepdim
     sum of ``|A|``), ``inf`` / ``-inf`` (largest / smallest row sum).
     """
     fn = "linalg.matrix_norm"
+    A = as_matrix(A)
     axis = alias(fn, "axis", axis, "dim", None if dim == (-2, -1) and axis is not None
                  else dim)
     keep = _keep(fn, keepdim, keepdims)
@@ -224,6 +227,7 @@ def linalg_norm(A, ord=None, dim=None, keepdim=False, *, axis=None, keepdims=Non
     (tensor(5.), tensor(4.), tensor([3., 4.]))
     """
     fn = "linalg.norm"
+    A = as_matrix(A)
     axis = alias(fn, "axis", axis, "dim", dim)
     keep = _keep(fn, keepdim, keepdims)
     if axis is None:
@@ -250,15 +254,16 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     is the vector norm over ``dim`` (all elements when None, even for 2 dims);
     ``'fro'`` the 2-norm of the elements; ``'nuc'`` the nuclear norm over
     ``dim`` (a matrix norm).  ``np.linalg.norm(x)`` on a tensor is NumPy's
-    meaning ([`linalg.norm`][minigrad.ops.norms.linalg_norm]).
+    meaning (``mg.linalg.norm``).
 
     >>> import minigrad as mg
     >>> x = mg.tensor([[3.0, 0.0], [0.0, -4.0]])
     >>> x.norm(), x.norm(1), x.norm(dim=1), x.norm(p="nuc")
     (tensor(5.), tensor(7.), tensor([3., 4.]), tensor(7.))
     """
+    input = as_matrix(input)
     if dtype is not None:
-        input = input.to(dtype)
+        input = input.astype(dtype) if isinstance(input, np.ndarray) else input.to(dtype)
     dims = None if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
     if isinstance(p, str):
         if p == "fro" and (dims is None or len(dims) <= 2):

@@ -69,10 +69,21 @@ def test_eigh_reconstructs_a_with_orthonormal_vectors_and_ascending_values():
     np.testing.assert_allclose(v @ (lam[..., None] * np.swapaxes(v, -1, -2)), a, rtol=1e-10)
     np.testing.assert_allclose(np.swapaxes(v, -1, -2) @ v, np.broadcast_to(np.eye(4), a.shape),
                                atol=1e-12)
-    # The sign convention: each vector's largest entry is positive.
-    top = np.take_along_axis(v, np.abs(v).argmax(-2)[..., None, :], axis=-2)
-    assert np.all(top > 0)
+    # The sign convention: sum_k v_k / (k + sqrt 2) > 0 for each vector.
+    assert np.all(np.einsum("...kj,k->...j", v, 1 / (np.arange(4) + np.sqrt(2))) > 0)
     np.testing.assert_allclose(lam, np.linalg.eigvalsh(a), rtol=1e-12)
+
+
+@pytest.mark.parametrize("a", [np.diag([2.0, 5.0, 8.0]), np.array([[2.0, 1.0], [1.0, 2.0]]),
+                               np.array([[2.0, 1.0, 0.0], [1.0, 2.0, 1.0], [0.0, 1.0, 2.0]])])
+def test_eigh_of_textbook_matrices_passes_gradcheck(a):
+    # Diagonal matrices (where LAPACK's signs jump) and eigenvectors with tied
+    # entries such as (1, -1)/sqrt 2: the sign convention holds still under
+    # the finite differences' perturbations.
+    def f(x):
+        values, vectors = mg.linalg.eigh((x + x.mT) / 2.0)
+        return mg.cat([values, vectors.reshape(-1)])
+    assert mg.gradcheck(f, (a,)) and mg.gradgradcheck(f, (a,))
 
 
 def test_qr_reconstructs_a_with_orthonormal_q_and_positive_upper_r():

@@ -3,8 +3,8 @@ Hessian-vector product, in float64, on random inputs (``tests/torch_table.py``).
 
 Symmetric arguments (``cholesky``, ``eigh``) go through ``(A + Aᵀ)/2`` on both
 sides, so that both differentiate the same function.  Eigenvectors and QR
-factors are compared after fixing their signs the way minigrad does (the
-largest entry of each eigenvector positive, R's diagonal positive): NumPy and
+factors are compared after fixing their signs the way minigrad does
+(``Σ_k v_k / (k + √2) > 0`` for each eigenvector, R's diagonal positive): NumPy and
 PyTorch return LAPACK's signs, which may differ by a sign per column.  The
 gradient of ``det`` at a singular matrix is not compared: PyTorch 2 gives 0
 there, minigrad the cofactor matrix (``test_linalg.py`` checks it against
@@ -41,8 +41,9 @@ def sym(a):
 def torch_signed_eigh(a):
     import torch
     values, vectors = torch.linalg.eigh(sym(a))
-    top = torch.gather(vectors, -2, vectors.abs().argmax(-2, keepdim=True))
-    return values, vectors * torch.where(top < 0, -1.0, 1.0).detach()
+    weights = 1.0 / (torch.arange(vectors.shape[-2], dtype=vectors.dtype) + math.sqrt(2.0))
+    side = (vectors * weights[:, None]).sum(-2, keepdim=True)
+    return values, vectors * torch.where(side < 0, -1.0, 1.0).detach()
 
 
 def torch_positive_qr(a):
