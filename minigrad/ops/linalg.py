@@ -68,6 +68,11 @@ def _cols(x):
     return reshape(x, shape=x.shape + (1,))
 
 
+#: How far from symmetric a matrix may be, relative to its largest entry: the
+#: rounding of a product such as ``A @ A.T`` stays far below it.
+_SQRT_EPS = {np.dtype(t): float(np.sqrt(np.finfo(t).eps)) for t in (np.float32, np.float64)}
+
+
 def _matrix(fn, a, square=True, symmetric=False):
     """Check that ``a`` is a (batch of) real floating-point square matrices."""
     a = np.asarray(a)
@@ -80,8 +85,8 @@ def _matrix(fn, a, square=True, symmetric=False):
             f"{fn}: expected {'square ' if square else ''}matrices in the last two dims, "
             f"got shape {a.shape} ({a.dtype})")
     if symmetric and a.size:
-        tolerance = np.sqrt(np.finfo(a.dtype).eps) * np.abs(a).max()
-        if np.abs(a - np.swapaxes(a, -1, -2)).max() > tolerance:
+        tolerance = _SQRT_EPS.get(a.dtype, 1e-3) * np.maximum.reduce(np.abs(a), axis=None)
+        if np.maximum.reduce(np.abs(a - a.swapaxes(-1, -2)), axis=None) > tolerance:
             raise LinAlgError(
                 f"{fn}: the matrix of shape {a.shape} is not symmetric, and the gradient "
                 f"assumes it is (only one triangle would be read). Pass (A + A.mT) / 2")
@@ -336,9 +341,10 @@ def _signed(vectors):
     where two entries tie, as in ``(1, -1)/√2``; this weighted sum is zero only
     on a plane that holds no vector with simple entries, so the choice is
     continuous wherever one meets it."""
-    weights = 1.0 / (np.arange(vectors.shape[-2]) + np.sqrt(2.0))
-    side = np.einsum("...kj,k->...j", vectors, weights.astype(vectors.dtype))
-    return vectors * np.where(side < 0, -1, 1).astype(vectors.dtype)[..., None, :]
+    weights = 1.0 / (np.arange(vectors.shape[-2], dtype=vectors.dtype) + np.sqrt(2.0))
+    side = np.matmul(weights, vectors)[..., None, :]          # Σ_k w_k v_kj, per column j
+    vectors[(side < 0).repeat(vectors.shape[-2], axis=-2)] *= -1   # LAPACK's array: ours
+    return vectors
 
 
 def _eigh(a, UPLO="L"):
