@@ -9,7 +9,7 @@
 Real float32 or float64 matrices in the last two dims, batched over the
 leading ones.  Every function is differentiable twice (its VJP is written with
 minigrad ops); the derivatives and their conventions are in the docstrings
-of ``minigrad/ops/linalg.py`` and ``minigrad/ops/norms.py``.  ``np.linalg.<name>(tensor)``
+of ``minigrad/ops/linalg.py``, ``decompositions.py`` and ``norms.py``.  ``np.linalg.<name>(tensor)``
 runs these functions too, with NumPy's meaning, in the graph.  A matrix a
 function cannot take (singular, not positive definite, not symmetric) raises
 [`LinAlgError`][minigrad.errors.LinAlgError], a ``ValueError``.
@@ -18,18 +18,8 @@ function cannot take (singular, not positive definite, not symmetric) raises
 from __future__ import annotations
 
 from .errors import LinAlgError
-from .ops.linalg import (
-    EighResult,
-    QRResult,
-    SlogdetResult,
-    cholesky,
-    det,
-    eigh,
-    inv,
-    linalg_qr,
-    slogdet,
-    solve,
-)
+from .ops.decompositions import cholesky, eigh, linalg_qr
+from .ops.linalg import EighResult, QRResult, SlogdetResult, det, inv, slogdet, solve
 from .ops.norms import eigvalsh, linalg_norm, matrix_norm, svdvals, vector_norm
 
 #: torch.linalg's names: NumPy's meanings where NumPy has the name.

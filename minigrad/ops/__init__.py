@@ -16,7 +16,8 @@ The modules, one per family: ``core`` (arithmetic, ``exp``/``log``/...,
 ``elementwise`` (the rest of NumPy's elementwise functions), ``scans``
 (``prod``, ``cumsum``, ``sort``, ...), ``products`` (``dot``, ``einsum``,
 ``trace``, ``tril``, ...), ``linalg`` (the matrix functions of
-``mg.linalg``), ``norms`` (its vector and matrix norms), ``movement`` (``flip``, ``roll``, ``pad``,
+``mg.linalg``), ``decompositions`` (its Cholesky, eigen and QR
+factorizations), ``norms`` (its norms), ``movement`` (``flip``, ``roll``, ``pad``,
 ``take_along_axis``, ...) and ``conv`` (convolution and pooling).
 ``declare`` holds the declaration helper they share.
 
@@ -47,7 +48,7 @@ Conventions at kinks and ties (the same as PyTorch):
 
 from __future__ import annotations
 
-from . import conv, core, elementwise, linalg, movement, norms, products, scans
+from . import conv, core, decompositions, elementwise, linalg, movement, norms, products, scans
 from .conv import *
 from .core import *
 from .core import (
@@ -60,6 +61,7 @@ from .core import (
                    transpose,
                    unindex,
 )
+from .decompositions import *
 from .elementwise import *
 from .linalg import *
 from .movement import *
@@ -69,5 +71,6 @@ from .scans import *
 
 #: The public names of every module of the package (``mg.<name>``).
 __all__ = list(dict.fromkeys(core.__all__ + elementwise.__all__ + scans.__all__
-                             + products.__all__ + linalg.__all__ + norms.__all__ + movement.__all__
+                             + products.__all__ + linalg.__all__ + decompositions.__all__
+                             + norms.__all__ + movement.__all__
                              + conv.__all__))

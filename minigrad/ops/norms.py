@@ -24,7 +24,8 @@ from ..primitive import numpy_meaning
 from ..tensor import install_method, unwrap
 from .core import abs, getitem, matmul, max, reshape, sqrt, sum, transpose, where
 from .declare import cast_like, composite
-from .linalg import as_matrix, eigh, mT
+from .decompositions import eigh
+from .linalg import as_matrix, mT
 
 #: The public names this module declares (``mg.<name>``, PyTorch's top-level ones).
 __all__ = ["norm"]
