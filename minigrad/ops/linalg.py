@@ -25,7 +25,7 @@ from ..errors import DTypeError, LinAlgError, ShapeError
 from ..primitive import numpy_meaning
 from ..tensor import Tensor, install_method, unwrap
 from .core import concatenate, getitem, matmul, reshape, transpose
-from .declare import builtin, composite
+from .declare import builtin, cast_like, composite
 
 #: The public names this module declares (``mg.<name>``, PyTorch's top-level ones).
 __all__ = []
@@ -228,6 +228,24 @@ def slogdet(A):
 
 __all__.append("slogdet")
 install_method("slogdet", slogdet)
+
+
+@composite(domain=("invertible",), rules=("A⁻ᵀ",), samples=[(((3, 3),), {})],
+           reference=lambda a: np.log(np.linalg.det(a)))
+def logdet(input):
+    """``log(det(A))``: PyTorch's ``torch.logdet`` and ``x.logdet()``, NaN where
+    the determinant is negative, ``-inf`` where it is 0; gradient ``A⁻ᵀ``.
+
+    >>> import minigrad as mg
+    >>> mg.logdet(mg.tensor([[2.0, 0.0], [0.0, 3.0]])), mg.logdet(-mg.eye(3))
+    (tensor(1.7918), tensor(nan))
+    """
+    sign, logabsdet = slogdet(input)
+    return logabsdet + cast_like(np.where(unwrap(sign) < 0, np.nan, 0.0), logabsdet)
+
+
+__all__.append("logdet")
+install_method("logdet", logdet)
 
 
 # ------------------------------------------------------------------ solve

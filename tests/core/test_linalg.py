@@ -40,6 +40,9 @@ def test_det_is_sign_times_exp_logabsdet():
                                sign.data * np.exp(logabsdet.data), rtol=1e-12)
     assert set(np.unique(sign.data)) <= {-1.0, 1.0}
     assert mg.slogdet(mg.tensor(a))._fields == ("sign", "logabsdet")
+    logdet = mg.tensor(a).logdet().data               # torch.logdet: NaN for det < 0
+    np.testing.assert_allclose(logdet[1:], logabsdet.data[1:], rtol=1e-12)
+    assert np.isnan(logdet[0])
 
 
 def test_solve_agrees_with_inv_for_vectors_matrices_and_batches():

@@ -70,6 +70,7 @@ ROWS = [
     Row("inverse", mg.inverse, lambda a: a.inverse(), (A,)),
     Row("det", mg.linalg.det, lambda a: linalg("det")(a), (B,)),
     Row("slogdet", mg.linalg.slogdet, lambda a: linalg("slogdet")(a), (B,)),
+    Row("logdet", mg.logdet, lambda a: a.logdet(), (spd(2),)),
     Row("slogdet negative", mg.slogdet, lambda a: a.slogdet(), (-np.eye(3) + 0.1 * A,)),
     Row("solve vector", mg.linalg.solve, lambda a, b: linalg("solve")(a, b),
         (A, RNG.standard_normal(3))),
