@@ -16,6 +16,7 @@ from . import (
     dtypes,
     functional,
     lab,
+    linalg,
     losses,
     metrics,
     nn,
@@ -70,7 +71,7 @@ __version__ = "0.1.0"
 
 __all__ = functional.__all__ + creation.__all__ + [
     name for name in dtypes.__all__ if name not in creation.__all__] + [
-    "Tensor", "tensor", "as_tensor", "ops", "Primitive", "primitive", "REGISTRY",
+    "Tensor", "tensor", "as_tensor", "ops", "linalg", "Primitive", "primitive", "REGISTRY",
     "autograd", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
     "inference_mode", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
     "is_anomaly_check_nan_enabled", "AnomalyError",

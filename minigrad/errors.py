@@ -24,6 +24,12 @@ class DTypeError(MinigradError, TypeError):
     """A dtype the operation cannot handle or differentiate (integers, complex, objects)."""
 
 
+class LinAlgError(MinigradError, ValueError):
+    """A matrix a linear-algebra function cannot take (singular, not positive definite,
+    not symmetric) or an option it does not have (a norm's ``ord``): a ``ValueError``,
+    as NumPy's ``np.linalg.LinAlgError`` is."""
+
+
 class IndexingError(MinigradError, IndexError):
     """An index that does not fit the tensor (out of range, float index arrays, ...)."""
 

@@ -26,7 +26,7 @@ import inspect
 
 import numpy as np
 
-from .errors import DTypeError, IndexingError, ShapeError
+from .errors import DTypeError, IndexingError, MinigradError, ShapeError
 from .tensor import GRAD_ENABLED, Tensor, install_method, next_seq, to_array
 
 _from_op = Tensor._from_op
@@ -80,8 +80,9 @@ KINDS = ("elementwise", "reduction", "scan")
 #: ``distinct`` (pairwise at least 0.27 apart: no ties, as ``sort`` needs),
 #: ``divisor`` (±0.5, ±1 or ±2: the divisor of ``remainder``/``fmod``, of which a
 #: sampled dividend is never near a multiple, where the result jumps),
-#: ``invertible`` (square matrices, well conditioned) and ``spd`` (symmetric
-#: positive definite matrices; the tests differentiate ``f((A + Aᵀ)/2)``).
+#: ``invertible`` (square matrices, well conditioned, singular values at least
+#: 1 apart) and ``spd`` (symmetric positive definite matrices with eigenvalues at
+#: least 1 apart; the tests differentiate ``f((A + Aᵀ)/2)``).
 DOMAINS = ("real", "positive", "nonzero", "unit", "above_one", "distinct", "divisor",
            "invertible", "spd")
 
@@ -167,6 +168,8 @@ class Primitive:
         try:
             out = self.forward(*datas, **kwargs)
         except (ValueError, TypeError, IndexError) as exc:
+            if isinstance(exc, MinigradError):
+                raise                     # a forward that checked its operands said why
             raise explain_failure(self, datas, kwargs, exc) from exc
         if not is_tensor_call:
             return out                    # arrays in, array out: used inside VJPs

@@ -17,8 +17,10 @@ The modules, one per family: ``core`` (arithmetic, ``exp``/``log``/...,
 functions: the smooth ones, then the steps and kinks), ``scans`` (``prod``,
 ``cumsum``, ``sort``, ...), ``products`` and ``products2`` (``dot``,
 ``einsum``, ``tensordot``; ``trace``, ``diagonal``, ``tril``, ``cross``),
-``linalg`` (the matrix functions of ``mg.linalg``), ``movement`` (``flip``,
-``roll``, ``pad``, ``repeat_interleave``, ...), ``gather`` (``take``,
+``linalg`` (the matrix functions of ``mg.linalg``: ``inv``, ``det``,
+``solve``, ...), ``decompositions`` (its Cholesky, eigen and QR
+factorizations), ``norms`` (its norms), ``movement`` (``flip``, ``roll``,
+``pad``, ``repeat_interleave``, ...), ``gather`` (``take``,
 ``take_along_axis``, ``put_along_axis``), ``joining`` (``split``,
 ``vstack``, ``atleast_2d``, ...) and ``conv`` (convolution and pooling).
 ``declare`` holds the declaration helper they share.
@@ -66,12 +68,14 @@ from __future__ import annotations
 from . import (
                conv,
                core,
+               decompositions,
                elementwise,
                elementwise2,
                gather,
                joining,
                linalg,
                movement,
+               norms,
                products,
                products2,
                scans,
@@ -88,12 +92,14 @@ from .core import (
                transpose,
                unindex,
 )
+from .decompositions import *
 from .elementwise import *
 from .elementwise2 import *
 from .gather import *
 from .joining import *
 from .linalg import *
 from .movement import *
+from .norms import *
 from .products import *
 from .products2 import *
 from .scans import *
@@ -101,5 +107,6 @@ from .scans import *
 #: The public names of every module of the package (``mg.<name>``).
 __all__ = list(dict.fromkeys(core.__all__ + elementwise.__all__ + scans.__all__
                              + elementwise2.__all__ + products.__all__ + products2.__all__
-                             + linalg.__all__ + movement.__all__ + gather.__all__
-                             + joining.__all__ + conv.__all__))
+                             + linalg.__all__ + decompositions.__all__ + norms.__all__
+                             + movement.__all__ + gather.__all__ + joining.__all__
+                             + conv.__all__))

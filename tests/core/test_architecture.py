@@ -23,7 +23,7 @@ LAYERS = [
     {"primitive", "op_errors", "grad_mode", "anomaly", "arguments"},
     {"ops"},
     {"autograd"},
-    {"functional", "creation", "serialization", "ufuncs", "shape", "reductions"},
+    {"functional", "creation", "serialization", "ufuncs", "shape", "reductions", "linalg"},
     {"transforms", "fresh_variables"},
     {"gradcheck", "losses", "graph", "exercise"},
     {"nn", "optim"},

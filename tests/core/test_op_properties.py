@@ -331,13 +331,17 @@ CASES = {
 # ------------------------------------------- strategies from the declaration
 @st.composite
 def matrices(draw, shape, spd):
-    """Square matrices (the last two sides equal) that are well conditioned:
-    B + n·I with |B| <= 1, or, for ``spd``, B·Bᵀ + n·I (symmetric positive definite)."""
+    """Square matrices D + B/n with D = diag(2, 5, 8, ...) and 0.2 <= |B| <= 1, so
+    that ||B/n||_2 <= 1: singular values (and, for ``spd``, where B is symmetrized,
+    eigenvalues) lie within 1 of D's, hence at least 1 and at least 1 apart, the
+    column and row sums of |A| are at least 1 apart, and no entry is 0 (the kink
+    of |x|).  No draw is singular or has repeated eigenvalues or tied norms,
+    where derivatives jump."""
     n = shape[-1]
-    b = draw(real_arrays(shape, -1.0, 1.0))
+    b = draw(away_from_zero(shape, 0.2, 1.0)) / n
     if spd:
-        b = b @ np.swapaxes(b, -1, -2)
-    return b + n * np.eye(n)
+        b = (b + np.swapaxes(b, -1, -2)) / 2.0
+    return b + np.diag(2.0 + 3.0 * np.arange(n))
 
 
 def operand(domain, shape, smooth, position):
