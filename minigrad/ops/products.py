@@ -233,7 +233,7 @@ def _same_length(fn, sa, sb):
 def dot(a, b):
     """The dot product of two vectors (``torch.dot``): 1-D tensors only.
 
-    For matrices use [`matmul`][minigrad.ops.core.matmul] (``a @ b``) or
+    For matrices use ``mg.matmul`` (``a @ b``) or
     [`tensordot`][minigrad.ops.products.tensordot]; ``np.dot(a, b)`` on
     tensors keeps NumPy's meaning (a matrix product for 2-D operands).
 
