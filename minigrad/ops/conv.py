@@ -1,16 +1,18 @@
 """Convolution and pooling (NCHW), through im2col.
 
 Two primitives carry the calculus.  [`im2col`][minigrad.ops.conv.im2col]
-copies every window a kernel sees into its own axes: an input of shape
-``(N, C, H, W)`` becomes ``(N, C, kH, kW, oH, oW)``, where ``cols[n, c, i, j,
-y, x]`` is the input at row ``y*stride + i*dilation`` and column ``x*stride +
-j*dilation`` of the padded image.  Its adjoint
+copies every window a kernel sees into a column of a matrix: an input of shape
+``(N, C, H, W)`` becomes ``(C·kH·kW, N·oH·oW)``, read as ``(C, kH, kW, N, oH,
+oW)``, where ``cols[c, i, j, n, y, x]`` is the input at row ``y*stride +
+i*dilation`` and column ``x*stride + j*dilation`` of the padded image.  Its adjoint
 [`col2im`][minigrad.ops.conv.col2im] adds every window back where it came
 from; each is the other's VJP (as ``getitem`` and ``unindex`` are), so a
 convolution differentiates any number of times.  A convolution is then one
-matrix product (the weight as a ``(C_out, C·kH·kW)`` matrix times the columns)
-and a pooling a reduction over the kernel axes: composites, with no derivative
-code of their own.  One spatial axis (``conv1d``) works the same way.
+matrix product, the weight as a ``(C_out, C·kH·kW)`` matrix times that matrix
+(the channels come first so that this is one large product rather than N
+small ones, as a hand-written im2col does it),
+and a pooling is a reduction over the kernel axes: composites, with no
+derivative code of their own.  One spatial axis (``conv1d``) works the same way.
 
 ``groups`` must be 1 (no grouped or depthwise convolutions yet).
 
@@ -21,6 +23,7 @@ as ``mg.max`` shares it; a NaN in a window is its maximum and takes the gradient
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import numbers
@@ -28,7 +31,7 @@ import numbers
 import numpy as np
 
 from ..errors import ShapeError
-from ..tensor import unwrap
+from ..tensor import Tensor, unwrap
 from . import core
 from .declare import builtin, cast_like, composite
 
@@ -51,14 +54,18 @@ def output_size(size, kernel, stride, padding, dilation):
     return (size + padding[0] + padding[1] - dilation * (kernel - 1) - 1) // stride + 1
 
 
+# Cached: a network calls a layer with the same geometry at every step, and
+# building the slices costs as much as copying a small image.
+@functools.lru_cache(maxsize=256)
 def _windows(kernel_size, stride, dilation, out):
     """For every kernel position, the position and the strided slices of the
     padded input that it sees across all the windows."""
-    for position in itertools.product(*(range(k) for k in kernel_size)):
-        yield position, tuple(slice(p * d, p * d + s * (o - 1) + 1, s)
-                              for p, d, s, o in zip(position, dilation, stride, out))
+    return tuple((position, tuple(slice(p * d, p * d + s * (o - 1) + 1, s)
+                                  for p, d, s, o in zip(position, dilation, stride, out)))
+                 for position in itertools.product(*(range(k) for k in kernel_size)))
 
 
+@functools.lru_cache(maxsize=256)
 def _geometry(spatial, kernel_size, stride, padding, dilation):
     padded = tuple(n + lo + hi for n, (lo, hi) in zip(spatial, padding))
     out = tuple(output_size(n, k, s, p, d)
@@ -68,7 +75,9 @@ def _geometry(spatial, kernel_size, stride, padding, dilation):
 
 
 def _im2col(x, kernel_size, stride, padding, dilation, fill=0.0):
-    """The windows of ``x`` (``(N, C, *spatial)``) as ``(N, C, *kernel_size, *out)``.
+    """The windows of ``x`` (``(N, C, *spatial)``) as the matrix ``(C·K, N·L)``
+    (``K`` kernel positions, ``L`` output positions), read as ``(C, *kernel_size,
+    N, *out)``.
 
     ``padding`` holds ``(before, after)`` per spatial axis, filled with ``fill``
     (0 for a convolution, ``-inf`` for max pooling).  One strided copy per
@@ -79,21 +88,23 @@ def _im2col(x, kernel_size, stride, padding, dilation, fill=0.0):
     >>> x = np.arange(9.0).reshape(1, 1, 3, 3)
     >>> cols = im2col(x, kernel_size=(2, 2), stride=(1, 1), padding=((0, 0), (0, 0)),
     ...               dilation=(1, 1))
-    >>> cols.shape, cols[0, 0, :, :, 0, 0].tolist()
-    ((1, 1, 2, 2, 2, 2), [[0.0, 1.0], [3.0, 4.0]])
+    >>> cols.shape, cols[:, 0].tolist()        # the first window, (0, 0)
+    ((4, 4), [0.0, 1.0, 3.0, 4.0])
     """
     x = np.asarray(x)
     lead, spatial = x.shape[:2], x.shape[2:]
     padded, out, inner = _geometry(spatial, kernel_size, stride, padding, dilation)
     if padded != spatial:
-        source = np.full(lead + padded, fill, dtype=x.dtype)
+        source = (np.zeros(lead + padded, dtype=x.dtype) if fill == 0
+                  else np.full(lead + padded, fill, dtype=x.dtype))
         source[(Ellipsis, *inner)] = x
     else:
         source = x
-    cols = np.empty(lead + tuple(kernel_size) + out, dtype=x.dtype)
+    source = source.swapaxes(0, 1)          # a view: (C, N, *padded)
+    cols = np.empty(lead[1:] + tuple(kernel_size) + lead[:1] + out, dtype=x.dtype)
     for position, window in _windows(kernel_size, stride, dilation, out):
-        cols[(slice(None), slice(None), *position)] = source[(Ellipsis, *window)]
-    return cols
+        cols[(slice(None), *position)] = source[(Ellipsis, *window)]
+    return cols.reshape(lead[1] * math.prod(kernel_size), lead[0] * math.prod(out))
 
 
 def _col2im(g, kernel_size, stride, padding, dilation, shape):
@@ -101,13 +112,14 @@ def _col2im(g, kernel_size, stride, padding, dilation, shape):
     ``shape`` (what lands on the padding is dropped).  A loop over the kernel
     positions, each a vectorized strided add: within one position the windows
     never overlap, so no ``np.add.at`` is needed."""
-    g = np.asarray(g)
-    lead, spatial = tuple(shape[:2]), tuple(shape[2:])
+    (n, c), spatial = shape[:2], tuple(shape[2:])
     padded, out, inner = _geometry(spatial, kernel_size, stride, padding, dilation)
-    total = np.zeros(lead + padded, dtype=g.dtype)
+    g = np.asarray(g).reshape((c,) + tuple(kernel_size) + (n,) + out)
+    total = np.zeros((c, n) + padded, dtype=g.dtype)
     for position, window in _windows(kernel_size, stride, dilation, out):
-        total[(Ellipsis, *window)] += g[(slice(None), slice(None), *position)]
-    return total[(Ellipsis, *inner)] if padded != spatial else total
+        total[(Ellipsis, *window)] += g[(slice(None), *position)]
+    # Back to (N, C, ...) as a view: a copy would cost as much as the adds.
+    return (total[(Ellipsis, *inner)] if padded != spatial else total).swapaxes(0, 1)
 
 
 def _reference_padded(x, padding, fill):
@@ -115,7 +127,7 @@ def _reference_padded(x, padding, fill):
 
 
 def _reference_im2col(x, kernel_size, stride, padding, dilation, fill=0.0):
-    # Element by element: cols[n, c, *k, *o] = padded[n, c, o*stride + k*dilation].
+    # Element by element: cols[c, *k, n, *o] = padded[n, c, o*stride + k*dilation].
     xp = _reference_padded(x, padding, fill)
     out = tuple(output_size(n, k, s, p, d) for n, k, s, p, d in
                 zip(x.shape[2:], kernel_size, stride, padding, dilation))
@@ -124,14 +136,18 @@ def _reference_im2col(x, kernel_size, stride, padding, dilation, fill=0.0):
         for o in np.ndindex(*out):
             at = tuple(oi * s + ki * d for oi, ki, s, d in zip(o, k, stride, dilation))
             cols[(slice(None), slice(None), *k, *o)] = xp[(slice(None), slice(None), *at)]
-    return cols
+    cols = np.moveaxis(cols, 0, 1 + len(kernel_size))
+    return cols.reshape(x.shape[1] * math.prod(kernel_size), -1)
 
 
 def _reference_col2im(g, kernel_size, stride, padding, dilation, shape):
     spatial = shape[2:]
     xp = np.zeros(tuple(shape[:2]) + tuple(n + lo + hi for n, (lo, hi) in
                                            zip(spatial, padding)))
-    out = g.shape[2 + len(kernel_size):]
+    out = tuple(output_size(n, k, s, p, d) for n, k, s, p, d in
+                zip(spatial, kernel_size, stride, padding, dilation))
+    g = np.moveaxis(g.reshape((shape[1],) + tuple(kernel_size) + (shape[0],) + out),
+                    1 + len(kernel_size), 0)
     for k in np.ndindex(*kernel_size):
         for o in np.ndindex(*out):
             at = tuple(oi * s + ki * d for oi, ki, s, d in zip(o, k, stride, dilation))
@@ -154,7 +170,8 @@ _IM2COL_SAMPLES = [
 def _col2im_sample(shape, kwargs):
     _, out, _ = _geometry(shape[2:], kwargs["kernel_size"], kwargs["stride"],
                           kwargs["padding"], kwargs["dilation"])
-    return ((shape[:2] + kwargs["kernel_size"] + out,), {**kwargs, "shape": shape})
+    rows, columns = shape[1] * math.prod(kwargs["kernel_size"]), shape[0] * math.prod(out)
+    return (((rows, columns),), {**kwargs, "shape": shape})
 
 
 im2col = _builtin(
@@ -200,8 +217,18 @@ pool_max = _builtin(
 
 
 # ------------------------------------------------------------- arguments
+def _shape(a):
+    # A tensor's own attribute: np.shape would go through __array_function__.
+    return a.shape if isinstance(a, (Tensor, np.ndarray)) else np.shape(a)
+
+
 def _ints(value, d, name, where, low):
     """``value`` (an int or a sequence of ``d`` ints) as a tuple of ``d`` ints >= low."""
+    if type(value) is tuple and len(value) == d and all(type(v) is int and v >= low
+                                                         for v in value):
+        return value                     # the common cases, checked cheaply
+    if type(value) is int and value >= low:
+        return (value,) * d
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         value = (int(value),) * d
     try:
@@ -240,7 +267,7 @@ def _padding(padding, kernel_size, stride, dilation, where):
 def _batched(x, d, where, what="input"):
     """``x`` with a batch axis (PyTorch takes one unbatched example too), and
     whether one was added."""
-    shape = np.shape(x)
+    shape = _shape(x)
     if len(shape) == d + 1:
         return core.reshape(x, shape=(1,) + shape), True
     if len(shape) != d + 2:
@@ -267,28 +294,32 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, d, where):
         raise ValueError(f"{where}: only groups=1 is supported (no grouped or depthwise "
                          f"convolution yet), got groups={groups!r}")
     x, unbatched = _batched(input, d, where)
-    (n, c, *spatial), w_shape = np.shape(x), np.shape(weight)
+    (n, c, *spatial), w_shape = _shape(x), _shape(weight)
     if len(w_shape) != d + 2 or w_shape[1] != c:
         raise ShapeError(f"{where}: the weight must have shape (C_out, C_in={c}, "
-                         f"{', '.join('k' * d)}) for an input of shape {np.shape(input)}, "
+                         f"{', '.join('k' * d)}) for an input of shape {_shape(input)}, "
                          f"got {w_shape}")
     c_out, kernel_size = w_shape[0], tuple(w_shape[2:])
     stride = _ints(stride, d, "stride", where, 1)
     dilation = _ints(dilation, d, "dilation", where, 1)
     pad = _padding(padding, kernel_size, stride, dilation, where)
-    if bias is not None and np.shape(bias) != (c_out,):
+    if bias is not None and _shape(bias) != (c_out,):
         raise ShapeError(f"{where}: the bias must have shape ({c_out},), one per output "
-                         f"channel, got {np.shape(bias)}")
+                         f"channel, got {_shape(bias)}")
     out = _check_fits(spatial, kernel_size, stride, pad, dilation, where)
     cols = im2col(x, kernel_size=kernel_size, stride=stride, padding=pad, dilation=dilation)
     depth = c * math.prod(kernel_size)
-    # (C_out, C·k) @ (N, C·k, L): one product per example, already in NCHW order.
-    y = core.matmul(core.reshape(weight, shape=(c_out, depth)),
-                    core.reshape(cols, shape=(n, depth, math.prod(out))))
-    y = core.reshape(y, shape=(n, c_out) + out)
+    # (C_out, C·k) @ (C·k, N·L): one large product for the whole batch.
+    y = core.matmul(core.reshape(weight, shape=(c_out, depth)), cols)
     if bias is not None:
-        y = core.add(y, core.reshape(bias, shape=(c_out,) + (1,) * d))
-    return core.reshape(y, shape=np.shape(y)[1:]) if unbatched else y
+        y = core.add(y, core.reshape(bias, shape=(c_out, 1)))
+    y = _channels_second(core.reshape(y, shape=(c_out, n) + out))
+    return core.reshape(y, shape=_shape(y)[1:]) if unbatched else y
+
+
+def _channels_second(y):
+    """``(C, N, ...)`` as ``(N, C, ...)`` (a view)."""
+    return core.transpose(y, axes=(1, 0) + tuple(range(2, len(_shape(y)))))
 
 
 def _reference_conv(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
@@ -372,12 +403,12 @@ def _pool_arguments(x, kernel_size, stride, padding, dilation, ceil_mode, where)
         raise ValueError(f"{where}: padding {pads} must be at most half of kernel_size "
                          f"{kernel_size}, as in PyTorch")
     pad = tuple((p, p) for p in pads)
-    out = _check_fits(np.shape(x)[2:], kernel_size, stride, pad, dilation, where)
+    out = _check_fits(_shape(x)[2:], kernel_size, stride, pad, dilation, where)
     return x, unbatched, kernel_size, stride, pad, dilation, out
 
 
 def _unbatch(y, unbatched):
-    return core.reshape(y, shape=np.shape(y)[1:]) if unbatched else y
+    return core.reshape(y, shape=_shape(y)[1:]) if unbatched else y
 
 
 def _reference_pool(x, kernel_size, stride, padding, dilation, fill, reduce):
@@ -422,8 +453,9 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         input, kernel_size, stride, padding, dilation, ceil_mode, "max_pool2d")
     cols = im2col(x, kernel_size=kernel_size, stride=stride, padding=pad, dilation=dilation,
                   fill=-np.inf)
-    cols = core.reshape(cols, shape=np.shape(x)[:2] + (math.prod(kernel_size),) + out)
-    return _unbatch(pool_max(cols, axis=2), unbatched)
+    n, c = _shape(x)[:2]
+    cols = core.reshape(cols, shape=(c, math.prod(kernel_size), n) + out)
+    return _unbatch(_channels_second(pool_max(cols, axis=1)), unbatched)
 
 
 @composite(nargs=1, rules=("1/(kernel size) to each element of the window",),
@@ -447,16 +479,18 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     x, unbatched, kernel_size, stride, pad, dilation, out = _pool_arguments(
         input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
     geometry = _geometry_kwargs(kernel_size, stride, pad, dilation)
-    total = core.sum(im2col(x, **geometry), axis=(2, 3))
+    n, c = _shape(x)[:2]
+    cols = core.reshape(im2col(x, **geometry), shape=(c, math.prod(kernel_size), n) + out)
+    total = core.sum(cols, axis=1)
     dtype = np.result_type(unwrap(x).dtype, np.float32)
     if divisor_override is not None:
         divisor = np.asarray(divisor_override, dtype=dtype)
     elif count_include_pad:
         divisor = np.asarray(math.prod(kernel_size), dtype=dtype)
     else:   # how many elements of each window are the input's own
-        divisor = np.sum(_im2col(np.ones((1, 1) + np.shape(x)[2:], dtype=dtype), **geometry),
-                         axis=(2, 3))
-    return _unbatch(core.div(total, divisor), unbatched)
+        ones = np.ones((1, 1) + _shape(x)[2:], dtype=dtype)
+        divisor = np.sum(_im2col(ones, **geometry), axis=0).reshape(out)
+    return _unbatch(_channels_second(core.div(total, divisor)), unbatched)
 
 
 __all__ += ["conv1d", "conv2d", "max_pool2d", "avg_pool2d"]
