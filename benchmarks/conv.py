@@ -10,7 +10,8 @@ gradient), float64, at two sizes:
 The NumPy column is the convolution as one would write it by hand: pad, copy
 the windows into a ``(C_in*9, N*H*W)`` matrix with one strided copy per kernel
 position, one matrix product; backward by two matrix products and the
-scatter-add of col2im, again one strided add per kernel position.  minigrad
+scatter-add of col2im, again one strided add per kernel position (in place
+with ``np.add(..., out=)``, as minigrad's col2im does it).  minigrad
 runs ``mg.conv2d`` (im2col, matmul, bias) and ``backward``.  Timing as in
 run.py (whose helpers this script reuses): warm-up first, then the best of k
 repeats of wall-clock and process CPU time, minigrad and NumPy repeats
@@ -90,7 +91,8 @@ def conv_numpy(x, w, b, g):
     dpadded = np.zeros((c, n, h + 2, wd + 2))
     for i in range(K):
         for j in range(K):
-            dpadded[:, :, i:i + h, j:j + wd] += dcols[:, i, j]
+            part = dpadded[:, :, i:i + h, j:j + wd]
+            np.add(part, dcols[:, i, j], out=part)       # in place, written once
     dx = dpadded[:, :, 1:-1, 1:-1].transpose(1, 0, 2, 3)
     return dx, dw, db
 

@@ -58,11 +58,13 @@ def output_size(size, kernel, stride, padding, dilation):
 # building the slices costs as much as copying a small image.
 @functools.lru_cache(maxsize=256)
 def _windows(kernel_size, stride, dilation, out):
-    """For every kernel position, the position and the strided slices of the
-    padded input that it sees across all the windows."""
-    return tuple((position, tuple(slice(p * d, p * d + s * (o - 1) + 1, s)
-                                  for p, d, s, o in zip(position, dilation, stride, out)))
-                 for position in itertools.product(*(range(k) for k in kernel_size)))
+    """For every kernel position, its index into the columns ``(C, *kernel, N,
+    *out)`` and the strided slices of the padded input ``(C, N, *padded)`` that
+    it sees across all the windows."""
+    return tuple(((slice(None), *position), (Ellipsis, *(
+        slice(p * d, p * d + s * (o - 1) + 1, s)
+        for p, d, s, o in zip(position, dilation, stride, out))))
+        for position in itertools.product(*(range(k) for k in kernel_size)))
 
 
 @functools.lru_cache(maxsize=256)
@@ -92,19 +94,20 @@ def _im2col(x, kernel_size, stride, padding, dilation, fill=0.0):
     ((4, 4), [0.0, 1.0, 3.0, 4.0])
     """
     x = np.asarray(x)
-    lead, spatial = x.shape[:2], x.shape[2:]
+    (n, c), spatial = x.shape[:2], x.shape[2:]
     padded, out, inner = _geometry(spatial, kernel_size, stride, padding, dilation)
+    # The padded image channels first, (C, N, *padded): the copies below then
+    # read and write in the same order.
     if padded != spatial:
-        source = (np.zeros(lead + padded, dtype=x.dtype) if fill == 0
-                  else np.full(lead + padded, fill, dtype=x.dtype))
-        source[(Ellipsis, *inner)] = x
+        source = (np.zeros((c, n) + padded, dtype=x.dtype) if fill == 0
+                  else np.full((c, n) + padded, fill, dtype=x.dtype))
+        source[(Ellipsis, *inner)] = x.swapaxes(0, 1)
     else:
-        source = x
-    source = source.swapaxes(0, 1)          # a view: (C, N, *padded)
-    cols = np.empty(lead[1:] + tuple(kernel_size) + lead[:1] + out, dtype=x.dtype)
-    for position, window in _windows(kernel_size, stride, dilation, out):
-        cols[(slice(None), *position)] = source[(Ellipsis, *window)]
-    return cols.reshape(lead[1] * math.prod(kernel_size), lead[0] * math.prod(out))
+        source = x.swapaxes(0, 1)
+    cols = np.empty((c, *kernel_size, n, *out), dtype=x.dtype)
+    for column, window in _windows(kernel_size, stride, dilation, out):
+        cols[column] = source[window]
+    return cols.reshape(c * math.prod(kernel_size), n * math.prod(out))
 
 
 def _col2im(g, kernel_size, stride, padding, dilation, shape):
@@ -116,8 +119,9 @@ def _col2im(g, kernel_size, stride, padding, dilation, shape):
     padded, out, inner = _geometry(spatial, kernel_size, stride, padding, dilation)
     g = np.asarray(g).reshape((c,) + tuple(kernel_size) + (n,) + out)
     total = np.zeros((c, n) + padded, dtype=g.dtype)
-    for position, window in _windows(kernel_size, stride, dilation, out):
-        total[(Ellipsis, *window)] += g[(slice(None), *position)]
+    for column, window in _windows(kernel_size, stride, dilation, out):
+        part = total[window]
+        np.add(part, g[column], out=part)      # in place (``+=`` would write it back again)
     # Back to (N, C, ...) as a view: a copy would cost as much as the adds.
     return (total[(Ellipsis, *inner)] if padded != spatial else total).swapaxes(0, 1)
 
