@@ -19,8 +19,9 @@ Not every function is a method.  The arithmetic primitives ``add``, ``sub``,
 ``mul``, ``div`` and ``neg`` are the operators ``+ - * /`` and unary ``-``
 (``pow`` is both ``x ** 2`` and ``x.pow(2)``, ``matmul`` both ``@`` and
 ``x.matmul``); ``where``, ``concatenate`` (``cat``, ``concat``), ``stack``,
-``leaky_relu``, ``astype``, ``mm``, ``is_tensor`` and ``from_numpy`` are
-functions only.  ``tests/docs/test_method_claims.py`` keeps this list true.
+``leaky_relu``, ``astype``, ``mm``, ``is_tensor``, ``from_numpy`` and the
+convolutions and poolings (``conv1d``, ``conv2d``, ``max_pool2d``,
+``avg_pool2d``) are functions only.  ``tests/docs/test_method_claims.py`` keeps this list true.
 
 Where numerical stability would demand derivative code, the composite says
 why it does not need it (``logsumexp``) or the operation is a primitive.
