@@ -56,6 +56,11 @@ class _ConvNd(Module):
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
         self.kernel_size, self.stride = _pair(kernel_size, d), _pair(stride, d)
         self.padding = padding if isinstance(padding, str) else _pair(padding, d)
+        if isinstance(padding, str) and (padding not in ("same", "valid") or (
+                padding == "same" and self.stride != (1,) * d)):
+            raise ValueError(f"{where}: padding={padding!r} is not supported with stride="
+                             f"{self.stride}: use 'valid', an int or a tuple, or 'same' "
+                             f"with stride 1 (as in PyTorch)")
         self.dilation, self.groups, self.padding_mode = _pair(dilation, d), 1, padding_mode
         dtype = default_dtype() if dtype is None else dtype
         shape = (self.out_channels, self.in_channels) + self.kernel_size

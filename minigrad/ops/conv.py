@@ -281,6 +281,10 @@ def _batched(x, d, where, what="input"):
     return x, False
 
 
+def _unbatch(y, unbatched):
+    return core.reshape(y, shape=_shape(y)[1:]) if unbatched else y
+
+
 def _check_fits(spatial, kernel_size, stride, padding, dilation, where):
     out = tuple(output_size(n, k, s, p, dl) for n, k, s, p, dl in
                 zip(spatial, kernel_size, stride, padding, dilation))
@@ -312,13 +316,11 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, d, where):
                          f"channel, got {_shape(bias)}")
     out = _check_fits(spatial, kernel_size, stride, pad, dilation, where)
     cols = im2col(x, kernel_size=kernel_size, stride=stride, padding=pad, dilation=dilation)
-    depth = c * math.prod(kernel_size)
     # (C_out, C·k) @ (C·k, N·L): one large product for the whole batch.
-    y = core.matmul(core.reshape(weight, shape=(c_out, depth)), cols)
+    y = core.matmul(core.reshape(weight, shape=(c_out, c * math.prod(kernel_size))), cols)
     if bias is not None:
         y = core.add(y, core.reshape(bias, shape=(c_out, 1)))
-    y = _channels_second(core.reshape(y, shape=(c_out, n) + out))
-    return core.reshape(y, shape=_shape(y)[1:]) if unbatched else y
+    return _unbatch(_channels_second(core.reshape(y, shape=(c_out, n) + out)), unbatched)
 
 
 def _channels_second(y):
@@ -409,10 +411,6 @@ def _pool_arguments(x, kernel_size, stride, padding, dilation, ceil_mode, where)
     pad = tuple((p, p) for p in pads)
     out = _check_fits(_shape(x)[2:], kernel_size, stride, pad, dilation, where)
     return x, unbatched, kernel_size, stride, pad, dilation, out
-
-
-def _unbatch(y, unbatched):
-    return core.reshape(y, shape=_shape(y)[1:]) if unbatched else y
 
 
 def _reference_pool(x, kernel_size, stride, padding, dilation, fill, reduce):

@@ -223,6 +223,8 @@ def test_conv1d_layer_and_its_gradient():
     (lambda: F.avg_pool2d(mg.ones(1, 1, 4, 4), 5), mg.ShapeError, ["smaller than the kernel"]),
     (lambda: mg.nn.Conv2d(2, 4, 3, groups=2), ValueError, ["groups=1"]),
     (lambda: mg.nn.Conv2d(2, 4, 3, padding_mode="reflect"), ValueError, ["'zeros'"]),
+    (lambda: mg.nn.Conv2d(2, 4, 3, stride=2, padding="same"), ValueError, ["'same'"]),
+    (lambda: mg.nn.Conv1d(2, 4, 3, padding="full"), ValueError, ["'full'"]),
 ])
 def test_errors_say_what_is_wrong(call, error, words):
     with pytest.raises(error) as info:
