@@ -9,16 +9,17 @@ i*dilation`` and column ``x*stride + j*dilation`` of the padded image.  Its adjo
 from; each is the other's VJP (as ``getitem`` and ``unindex`` are), so a
 convolution differentiates any number of times.  A convolution is then one
 matrix product, the weight as a ``(C_out, C·kH·kW)`` matrix times that matrix
-(the channels come first so that this is one large product rather than N
-small ones, as a hand-written im2col does it),
-and a pooling is a reduction over the kernel axes: composites, with no
-derivative code of their own.  One spatial axis (``conv1d``) works the same way.
+(the channels come first so that it is one large product rather than N small
+ones, as a hand-written im2col does it), and a pooling is a reduction over
+the kernel axes: composites, with no derivative code of their own.  One
+spatial axis (``conv1d``) works the same way.
 
 ``groups`` must be 1 (no grouped or depthwise convolutions yet).
 
 The tie convention of max pooling is PyTorch's: the gradient of a window
 goes to the *first* maximum in it (row-major order), not shared among ties
-as ``mg.max`` shares it; a NaN in a window is its maximum and takes the gradient.
+as ``mg.max`` shares it; a NaN in a window is its maximum, and the last NaN
+of the window takes the gradient.
 """
 
 from __future__ import annotations
@@ -159,15 +160,12 @@ def _reference_col2im(g, kernel_size, stride, padding, dilation, shape):
     return xp[(Ellipsis, *(slice(lo, lo + n) for n, (lo, _) in zip(spatial, padding)))]
 
 
-def _geometry_kwargs(kernel_size, stride, padding, dilation):
-    return {"kernel_size": kernel_size, "stride": stride, "padding": padding,
-            "dilation": dilation}
-
-
 _IM2COL_SAMPLES = [
-    (((2, 3, 5, 5),), _geometry_kwargs((3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1))),
-    (((1, 2, 6, 7),), _geometry_kwargs((2, 3), (2, 1), ((0, 1), (2, 0)), (1, 2))),
-    (((2, 2, 7),), _geometry_kwargs((3,), (2,), ((1, 1),), (2,))),
+    (((2, 3, 5, 5),), dict(kernel_size=(3, 3), stride=(1, 1), padding=((1, 1), (1, 1)),
+                           dilation=(1, 1))),
+    (((1, 2, 6, 7),), dict(kernel_size=(2, 3), stride=(2, 1), padding=((0, 1), (2, 0)),
+                           dilation=(1, 2))),
+    (((2, 2, 7),), dict(kernel_size=(3,), stride=(2,), padding=((1, 1),), dilation=(2,))),
 ]
 
 
@@ -233,6 +231,7 @@ def _ints(value, d, name, where, low):
         return value                     # the common cases, checked cheaply
     if type(value) is int and value >= low:
         return (value,) * d
+    given = value
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         value = (int(value),) * d
     try:
@@ -242,7 +241,7 @@ def _ints(value, d, name, where, low):
     if (value is None or len(value) != d or any(
             not isinstance(v, numbers.Integral) or isinstance(v, bool) for v in value)):
         raise TypeError(f"{where}: {name} must be an int or a tuple of {d} ints, got "
-                        f"{value!r}")
+                        f"{given!r}")
     if min(value) < low:
         raise ValueError(f"{where}: {name} must be at least {low}, got {value}")
     return tuple(int(v) for v in value)
@@ -480,7 +479,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     """
     x, unbatched, kernel_size, stride, pad, dilation, out = _pool_arguments(
         input, kernel_size, stride, padding, 1, ceil_mode, "avg_pool2d")
-    geometry = _geometry_kwargs(kernel_size, stride, pad, dilation)
+    geometry = dict(kernel_size=kernel_size, stride=stride, padding=pad, dilation=dilation)
     n, c = _shape(x)[:2]
     cols = core.reshape(im2col(x, **geometry), shape=(c, math.prod(kernel_size), n) + out)
     total = core.sum(cols, axis=1)
