@@ -22,9 +22,10 @@ Not every function is a method.  The arithmetic primitives ``add``, ``sub``,
 ``vstack`` (``row_stack``), ``hstack``, ``dstack``, ``column_stack``,
 ``atleast_1d``, ``atleast_2d``, ``atleast_3d``, ``array_split``, ``pad``,
 ``take_along_axis``, ``put_along_axis``, ``leaky_relu``, ``mm``,
-``is_tensor``, ``from_numpy``, ``einsum``, ``tensordot``, ``cbrt``, and NumPy's
+``is_tensor``, ``from_numpy``, ``einsum``, ``tensordot``, ``cbrt``, NumPy's
 names ``mod``, ``radians`` and ``degrees`` (of the methods remainder, deg2rad
-and rad2deg) are functions only.
+and rad2deg), and the convolutions and poolings (``conv1d``, ``conv2d``,
+``max_pool2d``, ``avg_pool2d``) are functions only.
 ``tests/docs/test_method_claims.py`` keeps this list true.
 
 Where numerical stability would demand derivative code, the composite says

@@ -31,6 +31,7 @@ MLP(
 from . import functional, init, utils
 from .activation import ACTIVATIONS, Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .containers import ModuleDict, ModuleList
+from .conv import AvgPool2d, Conv1d, Conv2d, MaxPool2d
 from .dropout import Dropout, Flatten
 from .layers import MLP, Linear, Sequential
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
@@ -43,4 +44,4 @@ __all__ = ["Parameter", "Module", "functional_call", "Linear", "Sequential", "ML
            "Identity", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ACTIVATIONS",
            "init", "functional", "utils", "Softmax", "LogSoftmax", "ModuleList", "ModuleDict",
            "Dropout", "Flatten", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
-           "BCEWithLogitsLoss", "LayerNorm"]
+           "BCEWithLogitsLoss", "LayerNorm", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d"]

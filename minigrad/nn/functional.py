@@ -4,7 +4,10 @@ Everything here is a composite: the activations come from
 [`minigrad.functional`][minigrad.functional], the losses from [`minigrad.losses`][minigrad.losses]
 (their one home, re-exported here under the same names), and
 [`linear()`][minigrad.nn.functional.linear] and [`dropout()`][minigrad.nn.functional.dropout] are
-written with minigrad operations, so every derivative comes from the engine.  Arguments have
+written with minigrad operations, so every derivative comes from the engine.  The
+convolutions and poolings (``conv1d``, ``conv2d``, ``max_pool2d``, ``avg_pool2d``) are the
+composites of [`minigrad.ops.conv`][minigrad.ops.conv] (im2col, then a matrix product or a
+reduction), with PyTorch's arguments; ``groups`` must be 1.  Arguments have
 PyTorch's names and defaults (``input``, ``target``, ``dim``, ``reduction="mean"``).
 
 >>> import minigrad as mg
@@ -32,12 +35,14 @@ from ..losses import (
     mse_loss,
     nll_loss,
 )
+from ..ops import conv as _conv
 from ..random import as_generator, default_generator
 from ..tensor import as_tensor
 
 __all__ = ["relu", "leaky_relu", "tanh", "sigmoid", "softmax", "log_softmax", "mse_loss",
            "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "linear", "dropout", "layer_norm"]
+           "binary_cross_entropy_with_logits", "linear", "dropout", "layer_norm", "conv1d",
+           "conv2d", "max_pool2d", "avg_pool2d"]
 
 
 def _no_inplace(inplace, where):
@@ -192,3 +197,54 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if weight is not None:
         y = y * weight
     return y if bias is None else y + bias
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution, input ``(N, C_in, L)``, weight ``(C_out, C_in, k)``: see
+    [`minigrad.ops.conv.conv1d()`][minigrad.ops.conv.conv1d] (``groups=1`` only).
+
+    >>> import minigrad as mg
+    >>> conv1d(mg.tensor([[[1.0, 2.0, 4.0]]]), mg.tensor([[[1.0, 1.0]]]), padding="same")
+    tensor([[[3., 6., 4.]]])
+    """
+    return _conv.conv1d(as_tensor(input), weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution (PyTorch's cross-correlation), input ``(N, C_in, H, W)``,
+    weight ``(C_out, C_in, kH, kW)``, bias ``(C_out,)``; ``padding`` is an int,
+    a pair, ``'valid'`` or ``'same'``.  See
+    [`minigrad.ops.conv.conv2d()`][minigrad.ops.conv.conv2d] (``groups=1`` only).
+
+    >>> import minigrad as mg
+    >>> conv2d(mg.ones(2, 3, 8, 8), mg.ones(4, 3, 3, 3), stride=2, padding=1).shape
+    (2, 4, 4, 4)
+    """
+    return _conv.conv2d(as_tensor(input), weight, bias, stride, padding, dilation, groups)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """The maximum of each window (``stride`` defaults to ``kernel_size``); the
+    gradient goes to the first maximum of a window, as in PyTorch.  See
+    [`minigrad.ops.conv.max_pool2d()`][minigrad.ops.conv.max_pool2d].
+
+    >>> import numpy as np, minigrad as mg
+    >>> max_pool2d(mg.tensor(np.arange(16.0).reshape(1, 1, 4, 4)), 2).data.tolist()
+    [[[[5.0, 7.0], [13.0, 15.0]]]]
+    """
+    return _conv.max_pool2d(as_tensor(input), kernel_size, stride, padding, dilation,
+                            ceil_mode, return_indices)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    """The mean of each window (``stride`` defaults to ``kernel_size``); see
+    [`minigrad.ops.conv.avg_pool2d()`][minigrad.ops.conv.avg_pool2d].
+
+    >>> import numpy as np, minigrad as mg
+    >>> avg_pool2d(mg.tensor(np.arange(16.0).reshape(1, 1, 4, 4)), 2).data.tolist()
+    [[[[2.5, 4.5], [10.5, 12.5]]]]
+    """
+    return _conv.avg_pool2d(as_tensor(input), kernel_size, stride, padding, ceil_mode,
+                            count_include_pad, divisor_override)

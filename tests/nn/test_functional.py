@@ -12,7 +12,8 @@ from minigrad import losses
 
 NAMES = ["relu", "leaky_relu", "tanh", "sigmoid", "softmax", "log_softmax", "mse_loss",
          "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
-         "binary_cross_entropy_with_logits", "linear", "dropout", "layer_norm"]
+         "binary_cross_entropy_with_logits", "linear", "dropout", "layer_norm", "conv1d",
+         "conv2d", "max_pool2d", "avg_pool2d"]
 
 
 def test_every_name_is_there_and_reachable_as_mg_nn_functional():
