@@ -35,6 +35,7 @@ from ..errors import ShapeError
 from ..tensor import Tensor, unwrap
 from . import core
 from .declare import builtin, cast_like, composite
+from .products2 import addmm
 
 #: The public names this module declares (``mg.<name>``).
 __all__ = []
@@ -316,9 +317,10 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, d, where):
     out = _check_fits(spatial, kernel_size, stride, pad, dilation, where)
     cols = im2col(x, kernel_size=kernel_size, stride=stride, padding=pad, dilation=dilation)
     # (C_out, C·k) @ (C·k, N·L): one large product for the whole batch.
-    y = core.matmul(core.reshape(weight, shape=(c_out, c * math.prod(kernel_size))), cols)
-    if bias is not None:
-        y = core.add(y, core.reshape(bias, shape=(c_out, 1)))
+    w2 = core.reshape(weight, shape=(c_out, c * math.prod(kernel_size)))
+    # With a bias, addmm adds it into the product's own array: one node, one array less.
+    y = (core.matmul(w2, cols) if bias is None
+         else addmm(core.reshape(bias, shape=(c_out, 1)), w2, cols))
     return _unbatch(_channels_second(core.reshape(y, shape=(c_out, n) + out)), unbatched)
 
 

@@ -1,8 +1,8 @@
 """The matrix structure around the products: ``diagonal``, ``trace``, ``diag``,
-``tril``, ``triu``, ``cross``.  Every one is a composite: reading a diagonal
-is an index (``getitem``, whose gradient scatters back), building one is the
-scatter (``unindex``), a triangle is ``where`` with a constant mask, a cross
-product is products of permuted copies.
+``tril``, ``triu``, ``cross``, and the primitive ``addmm``.  The others are
+composites: reading a diagonal is an index (``getitem``, whose gradient
+scatters back), building one is the scatter (``unindex``), a triangle is
+``where`` with a constant mask, a cross product is products of permuted copies.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import numpy as np
 from ..arguments import alias, dim_index
 from ..errors import ShapeError
 from ..tensor import install_method, unwrap
-from .core import getitem, sum, transpose, unindex, where
-from .declare import composite
+from .core import getitem, matmul, sum, transpose, unindex, where
+from .declare import builtin, composite
 
 #: The public names this module declares (``mg.<name>``).
 __all__ = []
@@ -209,3 +209,49 @@ def cross(a, b, dim=None, *, axis=None):
 
 for _fn in (diagonal, trace, diag, tril, triu, cross):
     _public(_fn)
+
+
+# ------------------------------------------------------------------- addmm
+def _addmm(input, mat1, mat2, beta=1, alpha=1):
+    """``beta * input + alpha * (mat1 @ mat2)`` (``torch.addmm``): the product's fresh
+    array takes the sum in place, so an affine map (a convolution's or a layer's
+    bias) costs one array and one node instead of two of each.
+
+    >>> import minigrad as mg
+    >>> mg.addmm(mg.tensor([[1.0], [2.0]]), mg.eye(2), mg.tensor([[3.0, 4.0], [5.0, 6.0]]))
+    tensor([[4., 5.],
+            [7., 8.]])
+    """
+    if np.ndim(mat1) != 2 or np.ndim(mat2) != 2:
+        raise ShapeError(f"addmm: mat1 and mat2 must be matrices (2-D), got shapes "
+                         f"{np.shape(mat1)} and {np.shape(mat2)}; for batches use "
+                         f"mg.matmul(mat1, mat2) + input")
+    out = np.matmul(mat1, mat2)
+    if alpha != 1:
+        out *= alpha
+    if beta == 0:         # torch: input is ignored (even NaN in it)
+        return out
+    term = input if beta == 1 else np.multiply(beta, input)
+    if np.result_type(out, term) == out.dtype and np.broadcast_shapes(
+            np.shape(term), out.shape) == out.shape:
+        np.add(out, term, out=out)
+        return out
+    return out + term
+
+
+def _addmm_samples():
+    return [(((3, 4), (3, 2), (2, 4)), {}), (((3, 1), (3, 2), (2, 4)), {}),
+            (((4,), (1, 3), (3, 4)), {"beta": 0.5, "alpha": 2.0})]
+
+
+addmm = builtin(
+    __all__, "addmm", _addmm,
+    lambda g, out, input, mat1, mat2, beta=1, alpha=1: g * beta if beta != 1 else g,
+    lambda g, out, input, mat1, mat2, beta=1, alpha=1:
+        matmul(g, transpose(mat2, axes=(1, 0))) * alpha if alpha != 1
+        else matmul(g, transpose(mat2, axes=(1, 0))),
+    lambda g, out, input, mat1, mat2, beta=1, alpha=1:
+        matmul(transpose(mat1, axes=(1, 0)), g) * alpha if alpha != 1
+        else matmul(transpose(mat1, axes=(1, 0)), g),
+    rules=("beta", "alpha · g @ mat2ᵀ", "alpha · mat1ᵀ @ g"), samples=_addmm_samples(),
+    method=True)
