@@ -67,8 +67,10 @@ def _masked(mask, value, formula, safe, *args):
 
 
 # ------------------------------------------------------- trigonometric
+# Sampled on |x| <= 0.9: on [-3, 3] the tests would meet the poles at ±π/2,
+# where a float32 input's rounding moves tan by more than any tolerance.
 tan = _builtin("tan", np.tan, lambda g, out, x: g * (1.0 + out * out),
-               rules=("1 + tan(x)²",), kind="elementwise", method=True)
+               rules=("1 + tan(x)²",), domain=("unit",), kind="elementwise", method=True)
 
 arcsin = _builtin(
     "arcsin", np.arcsin, lambda g, out, x: g / sqrt((1.0 - x) * (1.0 + x)),
