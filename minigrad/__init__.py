@@ -64,7 +64,9 @@ from .primitive import REGISTRY, Primitive, primitive
 from .serialization import load, save
 from .tensor import Tensor, as_tensor, tensor
 from .train import fit
-from .transforms import elementwise_grad, ggnvp, grad, hessian, hvp, jacobian, value_and_grad, vjp
+from .forward import jacfwd, jvp
+from .transforms import (elementwise_grad, ggnvp, grad, hessian, hvp, jacobian, jacrev,
+                         value_and_grad, vjp)
 
 __version__ = "0.1.0"
 
@@ -74,8 +76,8 @@ __all__ = functional.__all__ + creation.__all__ + [
     "autograd", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
     "inference_mode", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
     "is_anomaly_check_nan_enabled", "AnomalyError",
-    "grad", "value_and_grad", "jacobian", "hessian", "hvp", "vjp", "elementwise_grad",
-    "ggnvp",
+    "grad", "value_and_grad", "jacobian", "jacrev", "jacfwd", "jvp", "hessian", "hvp", "vjp",
+    "elementwise_grad", "ggnvp",
     "gradcheck", "gradgradcheck", "numerical_grad",
     "MinigradError", "ShapeError", "DTypeError", "IndexingError", "BackwardError",
     "GradcheckError", "GraphvizNotFoundError", "ClosureRequired", "Exercise",
