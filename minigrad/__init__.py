@@ -54,6 +54,7 @@ from .errors import (
     UfuncError,
 )
 from .exercise import Exercise
+from .forward import jacfwd, jvp
 from .functional import *  # mg.exp, mg.softmax, ...: functional.__all__
 from .gradcheck import gradcheck, gradgradcheck, numerical_grad
 from .graph.animate import animate
@@ -64,9 +65,17 @@ from .primitive import REGISTRY, Primitive, primitive
 from .serialization import load, save
 from .tensor import Tensor, as_tensor, tensor
 from .train import fit
-from .forward import jacfwd, jvp
-from .transforms import (elementwise_grad, ggnvp, grad, hessian, hvp, jacobian, jacrev,
-                         value_and_grad, vjp)
+from .transforms import (
+    elementwise_grad,
+    ggnvp,
+    grad,
+    hessian,
+    hvp,
+    jacobian,
+    jacrev,
+    value_and_grad,
+    vjp,
+)
 
 __version__ = "0.1.0"
 

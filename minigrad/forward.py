@@ -55,9 +55,14 @@ __all__ = ["jvp", "jacfwd"]
 
 
 class Level:
-    """One ``jvp`` call: the tangent of every tensor it has seen, by ``id``
-    (tensor, tangent), and whether its tangent computation is recorded on tensors
-    (something outside differentiates it) or done on arrays."""
+    """One ``jvp`` call: the tangent of every tensor it has seen, by ``id``:
+    (tensor, tangent, recorded), and whether its tangent computations are all
+    recorded on tensors (something outside may differentiate them).
+
+    Otherwise a tangent is computed on arrays unless a tensor of another graph
+    went into it (an operand that requires grad but has no tangent here, such
+    as a closed-over parameter), or into an operand's tangent (``recorded``):
+    then it is computed on tensors, so that ``backward`` reaches that graph."""
 
     __slots__ = ("tangents", "record")
 
@@ -104,6 +109,7 @@ def push_tangents(op, args, kwargs, out, levels):
         if key in tangents:
             continue                    # set by the call this one made (a list stacked)
         ts = None
+        record = outside = level.record
         for i, a in enumerate(args):
             if isinstance(a, Tensor):
                 entry = tangents.get(id(a))
@@ -111,15 +117,19 @@ def push_tangents(op, args, kwargs, out, levels):
                     if ts is None:
                         ts = [None] * len(args)
                     ts[i] = entry[1]
+                    record = record or entry[2]
+                elif a.requires_grad:
+                    outside = True      # a tensor of another graph (a closed-over parameter)
         if ts is None:
             continue
+        record = record or outside
         token = LEVELS.set(levels[:k])  # only the enclosing levels watch this computation
         try:
-            tangent = tangent_of_call(op, ts, out, args, kwargs, level.record)
+            tangent = tangent_of_call(op, ts, out, args, kwargs, record)
         finally:
             LEVELS.reset(token)
         if tangent is not None:
-            tangents[key] = (out, tangent)
+            tangents[key] = (out, tangent, record)
 
 
 def tangent_of_call(op, ts, out, args, kwargs, record):
@@ -239,7 +249,7 @@ def _jvp(f, args, kwargs, nums, tangents, who):
             any(x._op is not None for x in xs) or any(isinstance(t, Tensor) for t in ts))
         level = Level(record)
         for x, t in zip(xs, ts):
-            level.tangents[id(x)] = (x, t)
+            level.tangents[id(x)] = (x, t, record)
         _hold(1)
         token = LEVELS.set(outer + (level,))
         try:

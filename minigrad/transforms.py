@@ -59,8 +59,8 @@ from .fresh_variables import (
 )
 from .tensor import Tensor, leaf, to_array
 
-__all__ = ["grad", "value_and_grad", "jacobian", "jacrev", "hessian", "hvp", "vjp", "elementwise_grad",
-           "ggnvp"]
+__all__ = ["grad", "value_and_grad", "jacobian", "jacrev", "hessian", "hvp", "vjp",
+           "elementwise_grad", "ggnvp"]
 
 
 # ------------------------------------------------------------------ helpers

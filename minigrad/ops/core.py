@@ -256,7 +256,8 @@ def _reshape(x, shape):
 
 reshape = _builtin(
     "reshape", _reshape, lambda g, out, x, shape: reshape(g, shape=x.shape),
-    rules=("reshape g back",), jvp=(lambda t, out, x, shape: reshape(t, shape=out.shape),))   # x.reshape(...), x.view(...): shape.py
+    rules=("reshape g back",),   # x.reshape(...), x.view(...): shape.py
+    jvp=(lambda t, out, x, shape: reshape(t, shape=out.shape),))
 
 
 def _transpose(x, axes=None):
