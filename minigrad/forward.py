@@ -109,25 +109,30 @@ def push_tangents(op, args, kwargs, out, levels):
         if key in tangents:
             continue                    # set by the call this one made (a list stacked)
         ts = None
-        record = outside = level.record
-        for i, a in enumerate(args):
+        record = level.record
+        i = 0
+        for a in args:
             if isinstance(a, Tensor):
                 entry = tangents.get(id(a))
                 if entry is not None:
                     if ts is None:
                         ts = [None] * len(args)
                     ts[i] = entry[1]
-                    record = record or entry[2]
+                    if entry[2]:
+                        record = True
                 elif a.requires_grad:
-                    outside = True      # a tensor of another graph (a closed-over parameter)
+                    record = True       # a tensor of another graph (a closed-over parameter)
+            i += 1
         if ts is None:
             continue
-        record = record or outside
-        token = LEVELS.set(levels[:k])  # only the enclosing levels watch this computation
-        try:
-            tangent = tangent_of_call(op, ts, out, args, kwargs, record)
-        finally:
-            LEVELS.reset(token)
+        if record:
+            token = LEVELS.set(levels[:k])   # only the enclosing levels watch this computation
+            try:
+                tangent = tangent_of_call(op, ts, out, args, kwargs, True)
+            finally:
+                LEVELS.reset(token)
+        else:                           # on arrays: no primitive call here makes a tensor
+            tangent = tangent_of_call(op, ts, out, args, kwargs, False)
         if tangent is not None:
             tangents[key] = (out, tangent, record)
 
@@ -141,16 +146,18 @@ def tangent_of_call(op, ts, out, args, kwargs, record):
         o = out._data
         xs = out._values if out._op is op else tuple(
             a._data if isinstance(a, Tensor) else operand(a) for a in args)
-    jvps = op.jvps
+    jvps = op.jvps or ()
+    n = len(jvps)
     total = None
-    for i, t in enumerate(ts):
-        if t is None:
-            continue
-        rule = jvps[i] if jvps is not None and i < len(jvps) else None
-        part = rule(t, o, *xs, **kwargs) if rule is not None else derived_jvp(
-            op, i, t, o, xs, kwargs, record)
-        if part is not None:
-            total = part if total is None else total + part
+    i = 0
+    for t in ts:
+        if t is not None:
+            rule = jvps[i] if i < n else None
+            part = rule(t, o, *xs, **kwargs) if rule is not None else derived_jvp(
+                op, i, t, o, xs, kwargs, record)
+            if part is not None:
+                total = part if total is None else total + part
+        i += 1
     if total is None:
         return None
     shape = out._data.shape
