@@ -32,8 +32,9 @@ for path in (_ROOT, _ROOT / "benchmarks"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-import minigrad as mg  # noqa: E402
 from run import OP_CHAIN_STEPS, best_times, op_chain_inputs  # noqa: E402
+
+import minigrad as mg  # noqa: E402
 
 HIDDEN = 16
 SIZES = (4, 16, 64, 256, 1024)
