@@ -359,7 +359,9 @@ def _vjp(f, nums, args, kwargs, who, has_aux=False):
 
     def vjp_fn(cotangent):
         cts = _cotangents(cotangent, out, "the output", f"{who}'s function")
-        pairs = [(o, c) for o, c in zip(leaves, cts) if isinstance(o, Tensor) and o.requires_grad]
+        # A variable itself among the outputs (f = identity) was retired: it counts too.
+        pairs = [(o, c) for o, c in zip(leaves, cts) if isinstance(o, Tensor) and (
+            o.requires_grad or any(o is x for x in xs))]
         # Build the graph of the product when it is differentiated later: the
         # output is in an outer graph, or the cotangent is (J v by double vjp).
         create = is_grad_enabled() and (keep or any(
