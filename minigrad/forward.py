@@ -182,8 +182,10 @@ def derived_jvp(op, i, t, o, xs, kwargs, record):
         if getattr(t, "shape", ()) != o.shape:
             t = REGISTRY["broadcast_to"](t, shape=o.shape)
         return vjp(t, o, *xs, **kwargs)
-    # The transpose trick: Jt = d/dg <Jᵀg, t>, a reverse pass through the VJP only.
-    g = leaf(np.zeros(o.shape, dtype=o.dtype)).requires_grad_()
+    # The transpose trick: Jt = d/dg <Jᵀg, t>, a reverse pass through the VJP only.  Any
+    # g gives the same derivative (the VJP is linear in g); ones, not zeros, because a
+    # VJP may skip a term whose part of g is all zero (eigh's eigenvectors).
+    g = leaf(np.ones(o.shape, dtype=o.dtype)).requires_grad_()
     with enable_grad():
         s = REGISTRY["sum"](vjp(g, o, *xs, **kwargs) * t)   # t broadcasts like the op did
     if not (isinstance(s, Tensor) and s.requires_grad):

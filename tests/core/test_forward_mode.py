@@ -195,6 +195,20 @@ def test_a_user_op_with_a_numpy_vjp_works_in_forward_mode_and_refuses_nesting():
         mg.grad(lambda x: mg.jvp(matrix, (x,), (V,))[1].sum())(X)
 
 
+def test_the_transpose_trick_holds_for_a_vjp_that_skips_a_zero_part_of_g():
+    # Like eigh's VJP, which skips the eigenvector term when that part of g is zero.
+    def both_vjp(g, out, x):
+        result = g[0]
+        if np.any(getattr(g, "data", g)[1]):
+            result = result + g[1] * 2.0 * x
+        return result
+    both = mg.primitive(lambda x: np.stack([x, x * x]), name="stack_square_fwd",
+                        register=False, differentiable_vjp=True)
+    both.defvjp(both_vjp)
+    _, t = mg.jvp(both, (X,), (V,))
+    np.testing.assert_allclose(t, np.stack([V, 2.0 * X * V]))
+
+
 def test_a_declared_jvp_is_used():
     calls = []
     double = mg.primitive(lambda x: 2 * x, name="double_declared_jvp", register=False,
