@@ -345,6 +345,10 @@ def _jacobian_columns(f, args, kwargs, i):
         columns.append(column)
     if out is None:                     # an empty input: run f for the output's shape
         out = f(*args, **kwargs)
+    if isinstance(out, (tuple, list, dict)):
+        raise BackwardError(
+            f"jacfwd(f) needs f to return one tensor, got a {type(out).__name__}: take the "
+            f"Jacobian of each output separately, or use mg.jvp, which takes any structure.")
     out_shape = np.shape(out.data if isinstance(out, Tensor) else out)
     if not columns:
         jac = np.zeros(out_shape + data.shape, dtype=data.dtype)

@@ -256,3 +256,5 @@ def test_jvp_names_the_argument_whose_tangent_does_not_fit():
         mg.jvp(mg.sin, X, V)
     with pytest.raises(ValueError, match="mode must be"):
         mg.hessian(cubic, mode="sideways")
+    with pytest.raises(BackwardError, match="jacfwd.*one tensor, got a tuple"):
+        mg.jacfwd(lambda x: (x, x * 2))(X)
