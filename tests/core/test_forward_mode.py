@@ -240,6 +240,26 @@ def test_the_layer_is_on_only_while_a_jvp_runs_and_composes_with_anomaly_mode():
     assert Primitive.__call__ is PLAIN_CALL
 
 
+def test_jvps_in_several_threads_and_under_no_grad():
+    import threading
+    results = {}
+
+    def run(i):
+        x = np.full(3, float(i))
+        for _ in range(50):
+            _, t = mg.jvp(lambda x: (mg.sin(x) * x).sum(), (x,), (np.ones(3),))
+        results[i] = float(t)
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == pytest.approx({i: 3 * (np.cos(i) * i + np.sin(i)) for i in range(4)})
+    assert Primitive.__call__ is PLAIN_CALL
+    with mg.no_grad():
+        np.testing.assert_allclose(mg.jacfwd(mg.jacrev(cubic))(X), mg.hessian(cubic)(X))
+
+
 # ------------------------------------------------------------------ errors
 def test_jvp_names_the_argument_whose_tangent_does_not_fit():
     with pytest.raises(ShapeError, match=r"tangent 1 has shape \(2,\), but primal 1 has "
