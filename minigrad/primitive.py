@@ -227,6 +227,8 @@ class Primitive:
 #: while it is on, through ``add_call_layer``.
 PLAIN_CALL = Primitive.__call__
 _LAYERS = {}
+_base = [PLAIN_CALL]            # what the layers wrap
+_installed = [PLAIN_CALL]       # what the last rebuild installed
 
 
 def add_call_layer(key, wrap):
@@ -244,10 +246,13 @@ def remove_call_layer(key):
 
 
 def _rebuild():
-    call = PLAIN_CALL
+    current = Primitive.__call__
+    if current is not _installed[0]:
+        _base[0] = current          # swapped in by other code since: keep it beneath
+    call = _base[0]
     for wrap in _LAYERS.values():
         call = wrap(call)
-    Primitive.__call__ = call
+    Primitive.__call__ = _installed[0] = call
 
 
 def holds_tensor(a):

@@ -260,6 +260,23 @@ def test_jvps_in_several_threads_and_under_no_grad():
         np.testing.assert_allclose(mg.jacfwd(mg.jacrev(cubic))(X), mg.hessian(cubic)(X))
 
 
+def test_a_call_swapped_in_by_other_code_stays_beneath_the_layers():
+    seen = []
+
+    def counting(self, *args, **kwargs):
+        seen.append(self.name)
+        return PLAIN_CALL(self, *args, **kwargs)
+    Primitive.__call__ = counting
+    try:
+        _, t = mg.jvp(mg.exp, (X,), (V,))
+        assert Primitive.__call__ is counting and "exp" in seen
+    finally:
+        Primitive.__call__ = PLAIN_CALL
+    np.testing.assert_allclose(t, np.exp(X) * V)
+    _, t = mg.jvp(mg.exp, (X,), (V,))          # and the plain call is the base again
+    assert Primitive.__call__ is PLAIN_CALL
+
+
 # ------------------------------------------------------------------ errors
 def test_jvp_names_the_argument_whose_tangent_does_not_fit():
     with pytest.raises(ShapeError, match=r"tangent 1 has shape \(2,\), but primal 1 has "
