@@ -43,6 +43,7 @@ import threading
 
 import numpy as np
 
+from . import ops
 from .autograd import enable_grad
 from .autograd import grad as autograd_grad
 from .errors import BackwardError, DTypeError, ShapeError
@@ -122,6 +123,8 @@ def push_tangents(op, args, kwargs, out, levels):
                         record = True
                 elif a.requires_grad:
                     record = True       # a tensor of another graph (a closed-over parameter)
+                    if a._op is ops.first_order_only:
+                        _refuse_numpy_vjp(a, tangents)
             i += 1
         if ts is None:
             continue
@@ -210,6 +213,20 @@ def _numpy_vjp_jvp(op, vjp, t, o, xs, kwargs, record):
         row = np.asarray(vjp(seed.reshape(o.shape), o, *xs, **kwargs))
         rows.append(np.sum(row * t))    # <Jᵀe_k, t> = (J t)_k; t broadcasts like the op did
     return np.asarray(rows, dtype=o.dtype).reshape(o.shape)
+
+
+def _refuse_numpy_vjp(a, tangents):
+    """A gradient made by a custom op's NumPy VJP under create_graph (autograd builds
+    that node itself, not through a primitive call): its tangent is unknown, so
+    forward over reverse through it would be silently wrong where it has one."""
+    if any(isinstance(p, Tensor) and id(p) in tangents for p in a._args):
+        name = (a._kwargs or {}).get("op_name", "?")
+        raise BackwardError(
+            f"forward mode over reverse mode: the VJP of custom op '{name}' was written "
+            f"with NumPy, so its gradient has no tangent (jacfwd(jacrev(f)), jvp of a "
+            f"grad). Write the VJP with mg.ops functions and declare "
+            f"differentiable_vjp=True, or use mg.hessian(f) for reverse over reverse, "
+            f"which says the same.")
 
 
 # ------------------------------------------------------------------ the calls

@@ -193,6 +193,9 @@ def test_a_user_op_with_a_numpy_vjp_works_in_forward_mode_and_refuses_nesting():
     np.testing.assert_allclose(t, np.outer(V, X) + np.outer(X, V))
     with pytest.raises(BackwardError, match="outer_numpy_vjp_fwd.*written with NumPy"):
         mg.grad(lambda x: mg.jvp(matrix, (x,), (V,))[1].sum())(X)
+    # Forward over reverse through it: refused too, never a zero tangent.
+    with pytest.raises(BackwardError, match="over reverse mode.*cube_numpy_vjp_fwd"):
+        mg.jacfwd(mg.grad(lambda x: (cube(x) * x).sum()))(X)
 
 
 def test_the_transpose_trick_holds_for_a_vjp_that_skips_a_zero_part_of_g():
