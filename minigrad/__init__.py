@@ -55,6 +55,7 @@ from .errors import (
     UfuncError,
 )
 from .exercise import Exercise
+from .forward import jacfwd, jvp
 from .functional import *  # mg.exp, mg.softmax, ...: functional.__all__
 from .gradcheck import gradcheck, gradgradcheck, numerical_grad
 from .graph.animate import animate
@@ -65,7 +66,17 @@ from .primitive import REGISTRY, Primitive, primitive
 from .serialization import load, save
 from .tensor import Tensor, as_tensor, tensor
 from .train import fit
-from .transforms import elementwise_grad, ggnvp, grad, hessian, hvp, jacobian, value_and_grad, vjp
+from .transforms import (
+    elementwise_grad,
+    ggnvp,
+    grad,
+    hessian,
+    hvp,
+    jacobian,
+    jacrev,
+    value_and_grad,
+    vjp,
+)
 
 __version__ = "0.1.0"
 
@@ -75,8 +86,8 @@ __all__ = functional.__all__ + creation.__all__ + [
     "autograd", "no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled",
     "inference_mode", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
     "is_anomaly_check_nan_enabled", "AnomalyError",
-    "grad", "value_and_grad", "jacobian", "hessian", "hvp", "vjp", "elementwise_grad",
-    "ggnvp",
+    "grad", "value_and_grad", "jacobian", "jacrev", "jacfwd", "jvp", "hessian", "hvp", "vjp",
+    "elementwise_grad", "ggnvp",
     "gradcheck", "gradgradcheck", "numerical_grad",
     "MinigradError", "ShapeError", "DTypeError", "IndexingError", "BackwardError",
     "GradcheckError", "GraphvizNotFoundError", "ClosureRequired", "Exercise",

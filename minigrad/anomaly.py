@@ -39,7 +39,7 @@ import numpy as np
 from . import random
 from .errors import AnomalyError
 from .grad_mode import no_grad
-from .primitive import Primitive
+from .primitive import PLAIN_CALL, add_call_layer, remove_call_layer
 from .tensor import Tensor
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
@@ -78,7 +78,9 @@ class Backward:
 #: None (off), a Mode (on) or a Backward (on, inside a backward pass).
 ANOMALY = contextvars.ContextVar("minigrad_detect_anomaly", default=None)
 
-plain_call = Primitive.__call__
+plain_call = PLAIN_CALL
+#: The call the checking call wraps: the plain call, or another mode's layer.
+_below = [plain_call]
 _live = [0]
 _lock = threading.RLock()      # reentrant: a Mode may be freed while the lock is held
 
@@ -87,7 +89,15 @@ def hold(n):
     """Count the live modes; install the checking call while there is one."""
     with _lock:
         _live[0] += n
-        Primitive.__call__ = checking_call if _live[0] else plain_call
+        if _live[0]:
+            add_call_layer("anomaly", _wrap)
+        else:
+            remove_call_layer("anomaly")
+
+
+def _wrap(below):
+    _below[0] = below
+    return checking_call
 
 
 def _state():
@@ -194,7 +204,7 @@ def is_anomaly_check_nan_enabled():
 # ------------------------------------------------------------ the forward check
 def checking_call(self, *args, **kwargs):
     """``Primitive.__call__`` while some thread has anomaly mode on."""
-    out = plain_call(self, *args, **kwargs)
+    out = _below[0](self, *args, **kwargs)
     if out.__class__ is not Tensor or ANOMALY.get().__class__ is not Mode:
         return out          # arrays (inside a VJP), mode off here, or a backward pass
     if out._op is self:

@@ -110,7 +110,7 @@ class Primitive:
     forward by keyword: ``mg.sum(x, 0)`` is ``mg.sum(x, axis=0)``.
     """
 
-    __slots__ = ("name", "forward", "vjps", "rules", "domain", "smooth", "kind",
+    __slots__ = ("name", "forward", "vjps", "jvps", "rules", "domain", "smooth", "kind",
                  "reference", "differentiable_vjp", "explain_error", "doc", "nargs",
                  "params", "method_names", "samples")
 
@@ -122,6 +122,7 @@ class Primitive:
         self.name = name
         self.forward = forward
         self.vjps = None
+        self.jvps = None           # set by defjvp; else forward mode derives them
         self.rules = rules
         self.domain = domain
         self.smooth = smooth
@@ -140,6 +141,13 @@ class Primitive:
         if isinstance(vjps, tuple):
             self.nargs = len(vjps)
             self.params = _keyword_names(self.forward, skip=self.nargs)
+        return self
+
+    def defjvp(self, *jvps):
+        """Set the JVP of each argument, in order: ``jvp(t, out, *args, **kwargs)``
+        is the part of the output's tangent that argument's tangent ``t`` makes
+        (None: derived from the VJP; see ``minigrad/forward.py``)."""
+        self.jvps = jvps
         return self
 
     def __call__(self, *args, **kwargs):
@@ -216,6 +224,38 @@ class Primitive:
 
     def __repr__(self):
         return f"<minigrad primitive '{self.name}'>"
+
+
+#: The call every primitive starts with; a mode (anomaly, forward) wraps it
+#: while it is on, through ``add_call_layer``.
+PLAIN_CALL = Primitive.__call__
+_LAYERS = {}
+_base = [PLAIN_CALL]            # what the layers wrap
+_installed = [PLAIN_CALL]       # what the last rebuild installed
+
+
+def add_call_layer(key, wrap):
+    """Wrap ``Primitive.__call__`` while a mode is on: ``wrap(below)`` returns the
+    new call, which calls ``below``.  Layers compose (each mode is added and
+    removed by its key, in any order) and the plain call is back when none is on."""
+    _LAYERS[key] = wrap
+    _rebuild()
+
+
+def remove_call_layer(key):
+    """Take a mode's layer off (nothing if it is not on)."""
+    if _LAYERS.pop(key, None) is not None:
+        _rebuild()
+
+
+def _rebuild():
+    current = Primitive.__call__
+    if current is not _installed[0]:
+        _base[0] = current          # swapped in by other code since: keep it beneath
+    call = _base[0]
+    for wrap in _LAYERS.values():
+        call = wrap(call)
+    Primitive.__call__ = _installed[0] = call
 
 
 def holds_tensor(a):

@@ -45,6 +45,7 @@ from . import functional as F
 from .autograd import enable_grad, is_grad_enabled
 from .autograd import grad as autograd_grad
 from .errors import BackwardError, ShapeError
+from .forward import jacfwd
 from .fresh_variables import (
     constant,
     constant_output,
@@ -58,8 +59,8 @@ from .fresh_variables import (
 )
 from .tensor import Tensor, leaf, to_array
 
-__all__ = ["grad", "value_and_grad", "jacobian", "hessian", "hvp", "vjp", "elementwise_grad",
-           "ggnvp"]
+__all__ = ["grad", "value_and_grad", "jacobian", "jacrev", "hessian", "hvp", "vjp",
+           "elementwise_grad", "ggnvp"]
 
 
 # ------------------------------------------------------------------ helpers
@@ -224,18 +225,35 @@ def jacobian(f, argnums=0):
     return wrapped
 
 
-def hessian(f, argnums=0):
-    """The Hessian of a scalar ``f``: the Jacobian of its gradient (double backward).
+#: JAX's name for the reverse-mode Jacobian: the same function as ``jacobian``.
+jacrev = jacobian
+
+
+def hessian(f, argnums=0, *, mode="reverse"):
+    """The Hessian of a scalar ``f``: the Jacobian of its gradient.
+
+    ``mode="reverse"`` (reverse over reverse): the gradient's graph is built
+    once and walked backward once per input element.  ``mode="forward"``
+    (forward over reverse, JAX's ``jacfwd(jacrev(f))``): one forward-mode
+    pass of the gradient per input element.  Same values either way.
 
     >>> import numpy as np, minigrad as mg
     >>> mg.hessian(lambda x: (x[0] ** 2) * x[1])(np.array([1.0, 3.0]))
     array([[6., 2.],
            [2., 0.]])
+    >>> mg.hessian(lambda x: (x[0] ** 2) * x[1], mode="forward")(np.array([1.0, 3.0]))
+    array([[6., 2.],
+           [2., 0.]])
     """
     if not _single(argnums):
         raise TypeError("hessian(f, argnums) takes a single argument index")
+    if mode not in ("reverse", "forward"):
+        raise ValueError(f"hessian: mode must be 'reverse' (reverse over reverse) or "
+                         f"'forward' (forward over reverse), got {mode!r}")
     nums = (argnums,)
     g = grad(f, argnums)
+    if mode == "forward":
+        return functools.wraps(f)(jacfwd(g, argnums))
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
@@ -341,7 +359,9 @@ def _vjp(f, nums, args, kwargs, who, has_aux=False):
 
     def vjp_fn(cotangent):
         cts = _cotangents(cotangent, out, "the output", f"{who}'s function")
-        pairs = [(o, c) for o, c in zip(leaves, cts) if isinstance(o, Tensor) and o.requires_grad]
+        # A variable itself among the outputs (f = identity) was retired: it counts too.
+        pairs = [(o, c) for o, c in zip(leaves, cts) if isinstance(o, Tensor) and (
+            o.requires_grad or any(o is x for x in xs))]
         # Build the graph of the product when it is differentiated later: the
         # output is in an outer graph, or the cotangent is (J v by double vjp).
         create = is_grad_enabled() and (keep or any(

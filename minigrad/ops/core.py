@@ -32,6 +32,7 @@ add = _builtin(
     lambda g, out, x, y: g,
     lambda g, out, x, y: g,
     rules=("1", "1"), kind="elementwise", operator=("__add__", "__radd__"),
+    jvp=(lambda t, out, x, y: t, lambda t, out, x, y: t),
     explain_error=broadcast_error)
 
 sub = _builtin(
@@ -39,6 +40,7 @@ sub = _builtin(
     lambda g, out, x, y: g,
     lambda g, out, x, y: -g,
     rules=("1", "-1"), kind="elementwise", operator=("__sub__", "__rsub__"),
+    jvp=(lambda t, out, x, y: t, lambda t, out, x, y: -t),
     explain_error=broadcast_error)
 
 mul = _builtin(
@@ -46,6 +48,7 @@ mul = _builtin(
     lambda g, out, x, y: g * y,
     lambda g, out, x, y: g * x,
     rules=("y", "x"), kind="elementwise", operator=("__mul__", "__rmul__"),
+    jvp=(lambda t, out, x, y: t * y, lambda t, out, x, y: t * x),
     explain_error=broadcast_error)
 
 # Division is a primitive rather than x * y**-1: one node and one rounding.
@@ -54,7 +57,8 @@ div = _builtin(
     lambda g, out, x, y: g / y,
     lambda g, out, x, y: -g * out / y,
     rules=("1/y", "-x/y²"), domain=("real", "nonzero"), kind="elementwise",
-    operator=("__truediv__", "__rtruediv__"), explain_error=broadcast_error)
+    operator=("__truediv__", "__rtruediv__"), explain_error=broadcast_error,
+    jvp=(lambda t, out, x, y: t / y, lambda t, out, x, y: -t * out / y))
 
 
 def _replace(mask, value, a, like):
@@ -91,7 +95,8 @@ pow = _builtin(
     "pow", np.power, _pow_vjp_base, _pow_vjp_exponent,
     rules=("y·x^(y-1)", "x^y·log(x)"),   # mg.explain prints them: kept short
     domain=("positive", "real"), kind="elementwise",
-    operator=("__pow__", "__rpow__"), explain_error=broadcast_error)
+    operator=("__pow__", "__rpow__"), explain_error=broadcast_error,
+    jvp=(_pow_vjp_base, _pow_vjp_exponent))   # diagonal Jacobians: the VJPs are the JVPs
 
 
 def _maximum_mask(x, y, g):
@@ -105,22 +110,27 @@ maximum = _builtin(
     lambda g, out, x, y: g * _maximum_mask(x, y, g),
     lambda g, out, x, y: g * _maximum_mask(y, x, g),
     rules=("1 where x>y (½ at ties)", "1 where y>x (½ at ties)"),
-    smooth=False, kind="elementwise", method=True, explain_error=broadcast_error)
+    smooth=False, kind="elementwise", method=True, explain_error=broadcast_error,
+    jvp=(lambda t, out, x, y: t * _maximum_mask(x, y, t),
+         lambda t, out, x, y: t * _maximum_mask(y, x, t)))
 
 where = _builtin(
     "where", np.where,
     None,
     lambda g, out, c, x, y: where(unwrap(c), g, 0.0),
     lambda g, out, c, x, y: where(unwrap(c), 0.0, g),
-    rules=(None, "1 where cond", "1 where not cond"), explain_error=broadcast_error)
+    rules=(None, "1 where cond", "1 where not cond"), explain_error=broadcast_error,
+    jvp=(None, lambda t, out, c, x, y: where(unwrap(c), t, 0.0),
+         lambda t, out, c, x, y: where(unwrap(c), 0.0, t)))
 
 # --------------------------------------------------------- elementwise, unary
+# A unary elementwise op's Jacobian is diagonal: its VJP, given a tangent, is its JVP.
 neg = _builtin("neg", np.negative, lambda g, out, x: -g, rules=("-1",),
-               kind="elementwise", operator=("__neg__",))
+               kind="elementwise", operator=("__neg__",), jvp=(lambda t, out, x: -t,))
 exp = _builtin("exp", np.exp, lambda g, out, x: g * out, rules=("exp(x)",),
-               kind="elementwise", method=True)
+               kind="elementwise", method=True, jvp=(lambda t, out, x: t * out,))
 log = _builtin("log", np.log, lambda g, out, x: g / x, rules=("1/x",), domain=("positive",),
-               kind="elementwise", method=True)
+               kind="elementwise", method=True, jvp=(lambda t, out, x: t / x,))
 # log1p is a primitive because log(1 + x) loses x entirely when |x| < 1e-16:
 # softplus(x) = log1p(exp(x)) needs it to keep its relative precision for x << 0.
 log1p = _builtin("log1p", np.log1p, lambda g, out, x: g / (1.0 + x), rules=("1/(1+x)",),
@@ -129,11 +139,12 @@ sqrt = _builtin("sqrt", np.sqrt, lambda g, out, x: g / (2.0 * out),
                 rules=("1/(2·sqrt(x))",), domain=("positive",), kind="elementwise",
                 method=True)
 sin = _builtin("sin", np.sin, lambda g, out, x: g * cos(x), rules=("cos(x)",),
-               kind="elementwise", method=True)
+               kind="elementwise", method=True, jvp=(lambda t, out, x: t * cos(x),))
 cos = _builtin("cos", np.cos, lambda g, out, x: -g * sin(x), rules=("-sin(x)",),
-               kind="elementwise", method=True)
+               kind="elementwise", method=True, jvp=(lambda t, out, x: -t * sin(x),))
 tanh = _builtin("tanh", np.tanh, lambda g, out, x: g * (1.0 - out * out),
-                rules=("1 - tanh(x)²",), kind="elementwise", method=True)
+                rules=("1 - tanh(x)²",), kind="elementwise", method=True,
+                jvp=(lambda t, out, x: t * (1.0 - out * out),))
 
 
 # Kinks: the property tests sample ``nonzero`` arguments for these.
@@ -184,7 +195,7 @@ def _clone(x):
 
 
 clone = _builtin("clone", _clone, lambda g, out, x: g, rules=("1",), kind="elementwise",
-                 method=True)
+                 method=True, jvp=(lambda t, out, x: t,))
 
 
 # ----------------------------------------------------------------- reductions
@@ -216,7 +227,8 @@ def _sum_vjp(g, out, x, axis=None, keepdims=False):
 
 # x.sum(), x.max(), x.clip(): reductions.py and functional.py (with dim=, min=, ...).
 sum = _builtin(
-    "sum", _sum, _sum_vjp, rules=("copy g to every summed element",), kind="reduction")
+    "sum", _sum, _sum_vjp, rules=("copy g to every summed element",), kind="reduction",
+    jvp=(lambda t, out, x, axis=None, keepdims=False: sum(t, axis=axis, keepdims=keepdims),))
 
 
 def _max(x, axis=None, keepdims=False):
@@ -244,7 +256,8 @@ def _reshape(x, shape):
 
 reshape = _builtin(
     "reshape", _reshape, lambda g, out, x, shape: reshape(g, shape=x.shape),
-    rules=("reshape g back",))   # x.reshape(...), x.view(...): shape.py
+    rules=("reshape g back",),   # x.reshape(...), x.view(...): shape.py
+    jvp=(lambda t, out, x, shape: reshape(t, shape=out.shape),))
 
 
 def _transpose(x, axes=None):
@@ -284,12 +297,14 @@ def _broadcast_to(x, shape):
 
 transpose = _builtin(
     "transpose", _transpose, _transpose_vjp, rules=("transpose g back",),
+    jvp=(lambda t, out, x, axes=None: transpose(t, axes=axes),),
     method={"T": property(lambda self: transpose(self))})   # x.transpose: shape.py
 
 broadcast_to = _builtin(
     "broadcast_to", _broadcast_to,
     lambda g, out, x, shape: g,   # the engine sums g back to x's shape
-    rules=("sum g over the broadcast axes",), method=True)
+    rules=("sum g over the broadcast axes",), method=True,
+    jvp=(lambda t, out, x, shape: broadcast_to(t, shape=shape),))
 
 
 def _astype(x, dtype):
@@ -303,7 +318,8 @@ def _astype(x, dtype):
 
 
 astype = _builtin("astype", _astype, lambda g, out, x, dtype: astype(g, dtype=x.dtype),
-                  rules=("1, cast back to x's dtype",), public=False)
+                  rules=("1, cast back to x's dtype",), public=False,
+                  jvp=(lambda t, out, x, dtype: astype(t, dtype=dtype),))
 
 
 def _is_basic_index(index):
@@ -327,12 +343,14 @@ getitem = _builtin(
     "getitem", lambda x, index: x[index],
     lambda g, out, x, index: unindex(g, index=index, shape=x.shape),
     rules=("g scattered back to the indexed elements",), explain_error=index_error,
+    jvp=(lambda t, out, x, index: getitem(t, index=index),),
     public=False)   # x[index]: shape.py, which also orders the axes as PyTorch does
 
 unindex = _builtin(
     "unindex", _unindex,
     lambda g, out, h, index, shape: getitem(g, index=index),
-    rules=("g read at the indices",), public=False)
+    rules=("g read at the indices",), public=False,
+    jvp=(lambda t, out, h, index, shape: unindex(t, index=index, shape=shape),))
 
 
 class _ConcatVJPs:
@@ -430,7 +448,8 @@ def _matmul_vjp_b(g, out, a, b):
 
 matmul = _builtin("matmul", np.matmul, _matmul_vjp_a, _matmul_vjp_b,
                   rules=("g @ Bᵀ", "Aᵀ @ g"), explain_error=matmul_error, method=True,
-                  operator=("__matmul__", "__rmatmul__"))
+                  operator=("__matmul__", "__rmatmul__"),
+                  jvp=(lambda t, out, a, b: matmul(t, b), lambda t, out, a, b: matmul(a, t)))
 
 
 # ------------------------------------------------ higher order, first-order VJPs

@@ -20,7 +20,7 @@ __all__ = ["builtin", "cast_like", "composite", "declared"]
 
 
 def builtin(exports, name, forward, *vjps, method=None, operator=None, function=None,
-            public=True, **meta):
+            public=True, jvp=None, **meta):
     """Declare a built-in primitive and return what ``mg.<name>`` should be.
 
     ``exports`` is the declaring module's ``__all__`` (the name is appended
@@ -28,11 +28,15 @@ def builtin(exports, name, forward, *vjps, method=None, operator=None, function=
     primitive (a wrapper taking ``dim=``, say), else the primitive itself is
     returned; ``method`` is True (the op's name), a name, or a dict
     name -> function (None: call the op with the tensor first); ``operator`` is
-    ``("__add__", "__radd__")``-style names; ``meta`` is what
+    ``("__add__", "__radd__")``-style names; ``jvp`` is one JVP per argument,
+    ``jvp(t, out, *args, **kwargs)`` (forward mode; without it forward mode
+    derives the JVP from the VJP); ``meta`` is what
     [`primitive`][minigrad.primitive.primitive] takes (``rules``, ``domain``,
     ``kind``, ``smooth``, ``reference``, ``samples``, ``explain_error``).
     """
     op = primitive(forward, name=name, differentiable_vjp=True, **meta).defvjp(*vjps)
+    if jvp is not None:
+        op.defjvp(*jvp)
     if method is not None:
         install_methods(op, method if isinstance(method, dict)
                         else {name if method is True else method: None})

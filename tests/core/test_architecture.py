@@ -24,7 +24,7 @@ LAYERS = [
     {"ops"},
     {"autograd"},
     {"functional", "creation", "serialization", "ufuncs", "shape", "reductions", "linalg"},
-    {"transforms", "fresh_variables"},
+    {"transforms", "fresh_variables", "forward"},
     {"gradcheck", "losses", "graph", "exercise"},
     {"nn", "optim"},
     {"data", "utils", "train", "callbacks", "metrics", "lab"},

@@ -311,3 +311,11 @@ def test_outputs_that_are_not_one_number_are_still_errors():
         mg.grad(lambda x: "loss")(X0)
     with pytest.raises(mg.BackwardError, match="got NoneType"):      # a forgotten return
         mg.value_and_grad(lambda x: None)(X0)
+
+
+def test_vjp_of_a_function_that_returns_its_argument():
+    # The output is the variable itself (identity, atleast_1d of a vector): Jᵀv = v.
+    _, vjp_fn = mg.vjp(lambda x: x, np.ones(3))
+    np.testing.assert_array_equal(vjp_fn(np.array([1.0, 2.0, 3.0]))[0], [1.0, 2.0, 3.0])
+    _, vjp_fn = mg.vjp(lambda x, y: (x, x * y), np.ones(2), np.full(2, 3.0))
+    np.testing.assert_array_equal(vjp_fn((np.ones(2), np.ones(2)))[0], [4.0, 4.0])
