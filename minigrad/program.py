@@ -198,7 +198,8 @@ def _equation_text(eq, out, text):
     if eq.kind in ("vjp", "part"):
         rules = eq.op.rules or ()
         rule = rules[eq.index] if eq.index < len(rules) else ""
-        note = f"grad · ∂/∂arg{eq.index}: {rule}" if rule else f"gradient of argument {eq.index}"
+        arg = "xyzw"[eq.index] if eq.index < 4 else f"arg{eq.index}"
+        note = f"∂/∂{arg}: {rule}" if rule else f"gradient of argument {eq.index}"
         if eq.unbroadcast is not None:
             note += f"; summed back to shape {eq.target}"
         line = f"{line:<40}  # {note}"

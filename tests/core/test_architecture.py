@@ -24,7 +24,7 @@ LAYERS = [
     {"ops"},
     {"autograd"},
     {"functional", "creation", "serialization", "ufuncs", "shape", "reductions"},
-    {"transforms", "fresh_variables"},
+    {"transforms", "fresh_variables", "program", "tracing", "jit"},
     {"gradcheck", "losses", "graph", "exercise"},
     {"nn", "optim"},
     {"data", "utils", "train", "callbacks", "metrics", "lab"},

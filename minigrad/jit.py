@@ -1,0 +1,263 @@
+"""``mg.jit``: trace once per input signature, then replay the recorded program.
+
+The first call for each combination of input shapes, dtypes, static arguments
+and argument structure runs ``f`` once under ``tracing.py``'s recorder (the
+result of that call is the eager result).  The recorded
+[`Program`][minigrad.program.Program] is then replayed once step by step on
+the same inputs and every value compared, bit for bit, with the eager one (a
+self-check that also plans each sum that undoes broadcasting), and compiled:
+one straight-line Python function whose lines call the primitives' NumPy
+forwards, the VJPs and the engine's sums directly on arrays, written into
+local variables.  No tensor, no node, no heap, no dictionary of gradients:
+later calls run only that function.
+
+What is kept as it was traced: constants (anything computed from no array
+argument: closed-over data, a seed of ones, random numbers drawn inside
+``f``) and the Python control flow taken.  A branch on a traced value raises
+a [`TraceError`][minigrad.errors.TraceError] when traced; see
+[`jit`][minigrad.jit.jit].
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from .errors import TraceError
+from .program import Const, flatten, unflatten
+from .tensor import Tensor, to_array
+from .tracing import TRACING, trace_function
+
+__all__ = ["jit", "Compiled"]
+
+_LITERALS = (bool, int, float, type(None))
+
+
+def jit(f=None, static_argnums=()):
+    """Compile ``f``: trace it on the first call per input signature, replay after.
+
+    ``f`` takes arrays (or tensors, or tuples, lists and dicts of them) and
+    may be a plain forward function, ``mg.value_and_grad(loss)``,
+    ``mg.grad(...)`` or any function calling them (a whole training step
+    through ``mg.nn.functional_call``).  The result returns NumPy arrays in
+    the structure ``f`` returns, equal bit for bit to what ``f`` computes.
+    A new shape or dtype, a new value of an argument in ``static_argnums``,
+    of a keyword argument or of a Python number argument traces again.
+
+    A Python branch on a traced value (``if loss > 0``, ``float(x)``,
+    ``x.item()``, ``bool(x)``) raises a [`TraceError`][minigrad.errors.TraceError]
+    when traced: use ``mg.where`` for an elementwise choice, make the value a
+    static argument, or leave the function uncompiled.  Randomness drawn
+    inside ``f`` and ``.data`` read on a traced tensor are frozen at their
+    traced values: pass random arrays in as arguments.
+
+    >>> import numpy as np, minigrad as mg
+    >>> loss = lambda w, x: ((x @ w) ** 2).mean()
+    >>> step = mg.jit(mg.value_and_grad(loss))
+    >>> w, x = np.array([0.5, -1.0]), np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> value, g = step(w, x)            # traces, then compiles
+    >>> value, g
+    (array(4.25), array([ -9., -13.]))
+    >>> step(w * 2, x)[0], step.trace_count     # replayed: no second trace
+    (array(17.), 1)
+    >>> scale = mg.jit(lambda x, k: x * k if k > 0 else -x, static_argnums=1)
+    >>> scale(np.ones(2), 3.0), scale(np.ones(2), -1.0), scale.trace_count
+    (array([3., 3.]), array([-1., -1.]), 2)
+    """
+    if f is None:
+        return functools.partial(jit, static_argnums=static_argnums)
+    return Compiled(f, static_argnums)
+
+
+class Compiled:
+    """A compiled function: its cache of programs, one per input signature.
+
+    ``trace_count`` counts the traces; ``program(*args)`` is the recorded
+    [`Program`][minigrad.program.Program] for these arguments' signature
+    and ``source(*args)`` the Python code it was compiled to.
+    """
+
+    def __init__(self, f, static_argnums=()):
+        self.f = f
+        self.static = (static_argnums,) if isinstance(static_argnums, int) else tuple(
+            static_argnums)
+        self.cache = {}
+        self.trace_count = 0
+        functools.update_wrapper(self, f)
+
+    def __call__(self, *args, **kwargs):
+        if TRACING.get() is not None:
+            return self.f(*args, **kwargs)      # inside another trace: record f itself
+        key, flat = self._signature(args, kwargs)
+        entry = self.cache.get(key)
+        if entry is None:
+            entry = self.cache[key] = self._compile(args, kwargs)
+        code, structure = entry[0], entry[1]
+        outs = code(*flat)
+        return outs[0] if structure is None else unflatten(structure, outs)
+
+    def _signature(self, args, kwargs):
+        key, flat = [], []
+        for n, a in enumerate(args):
+            if type(a) is np.ndarray and n not in self.static:
+                key.append((a.shape, a.dtype))
+                flat.append(a)
+            elif n in self.static:
+                key.append(("static", _hashable(a, f"static argument {n}")))
+            else:
+                leaves, structure = flatten(a)
+                parts = [structure]
+                for x in leaves:
+                    if isinstance(x, (np.ndarray, np.generic, Tensor)):
+                        x = np.asarray(x.data if isinstance(x, Tensor) else x)
+                        parts.append((x.shape, x.dtype))
+                        flat.append(x)
+                    else:
+                        parts.append(("value", type(x), _hashable(x, f"argument {n}")))
+                key.append(tuple(parts))
+        if kwargs:
+            key.append(tuple(sorted((k, _hashable(v, f"keyword argument '{k}'"))
+                                    for k, v in kwargs.items())))
+        return tuple(key), flat
+
+    def _compile(self, args, kwargs):
+        program = trace_function(self.f, args, kwargs, self.static)
+        self.trace_count += 1
+        program.replay(*[program.values[k] for k in program.inputs], check=True)
+        source, namespace = generate(program)
+        exec(compile(source, f"<mg.jit {program.name}>", "exec"), namespace)
+        code = namespace["program"]
+        structure = program.structure
+        return code, structure, program, source
+
+    def program(self, *args, **kwargs):
+        """The recorded program for these arguments' signature (traced if new)."""
+        return self._entry(args, kwargs)[2]
+
+    def source(self, *args, **kwargs):
+        """The Python source the program for these arguments was compiled to."""
+        return self._entry(args, kwargs)[3]
+
+    def _entry(self, args, kwargs):
+        key, _ = self._signature(args, kwargs)
+        if key not in self.cache:
+            self.cache[key] = self._compile(args, kwargs)
+        return self.cache[key]
+
+
+def _hashable(value, what):
+    try:
+        hash(value)
+    except TypeError:
+        raise TraceError(
+            f"mg.jit: {what} is a {type(value).__name__}, which is neither an array nor "
+            f"hashable, so it cannot key the cache of compiled programs: pass arrays (or "
+            f"tuples, lists, dicts of them), or a hashable static value.") from None
+    return value
+
+
+# ---------------------------------------------------------------- compiling
+def generate(program):
+    """The straight-line Python source of ``program`` and the names it uses."""
+    eqs = _live_equations(program)
+    namespace = {"_reduce": np.add.reduce, "_asarray": np.asarray, "_to_array": to_array}
+    names = {k: f"a{n}" for n, k in enumerate(program.inputs)}
+    inputs = set(names.values())
+    ids = {}
+
+    def bound(value, hint="k"):
+        key = id(value)
+        if key not in ids:
+            ids[key] = f"{hint}_{len(ids)}"
+            namespace[ids[key]] = value
+        return ids[key]
+
+    def text(i):
+        if isinstance(i, Const):
+            v = i.value
+            if type(v) in _LITERALS and not (type(v) is float and not math.isfinite(v)):
+                return repr(v)
+            return bound(v)
+        if isinstance(i, tuple):                # ("tree", type, items)
+            inner = ", ".join(text(j) for j in i[2])
+            return f"({inner},)" if i[1] is tuple else f"[{inner}]"
+        return names[i]
+
+    def call(fn, ins, kwargs, hint):
+        parts = [text(i) for i in ins] + [f"{k}={text(v)}" for k, v in kwargs.items()]
+        return f"{bound(fn, hint)}({', '.join(parts)})"
+
+    lines = [f"def program({', '.join(names[k] for k in program.inputs)}):"]
+    for eq in eqs:
+        out, kind = f"s{eq.out}", eq.kind
+        if kind == "call" and eq.name == "copy" and _copy_is_alias(program, eq):
+            names[eq.out] = text(eq.ins[0])     # a copy nothing writes into: share it
+            continue
+        names[eq.out] = out
+        if kind == "primitive":
+            expr = call(eq.fn, eq.ins, eq.kwargs, eq.name)
+            expr = f"_asarray({expr})" if eq.as_array else expr
+        elif kind == "call":
+            expr = call(eq.fn, eq.ins, eq.kwargs, eq.name)
+        elif kind == "add":
+            expr = f"{text(eq.ins[0])} + {text(eq.ins[1])}"
+        elif kind == "view":
+            expr = f"{text(eq.ins[0])}.reshape({eq.kwargs['shape'].value!r})"
+        elif kind == "split":
+            g, o, *saved = (text(i) for i in eq.ins)
+            kw = "".join(f", {k}={text(v)}" for k, v in eq.kwargs.items())
+            expr = f"{bound(eq.fn, eq.name + '_split')}({g}, {o}, ({''.join(s + ', ' for s in saved)}){kw})"
+        elif kind == "part":
+            expr = f"{text(eq.ins[0])}[{eq.index}]"
+        else:
+            expr = call(eq.fn, eq.ins, eq.kwargs, f"{eq.name}_vjp{eq.index}")
+        lines.append(f"    {out} = {expr}")
+        if kind in ("vjp", "part") and eq.unbroadcast is not None:
+            lines += [f"    {out} = {e}" for e in _unbroadcast_lines(out, eq.unbroadcast)]
+    outs = []
+    for o in program.outputs:
+        name = text(o)
+        outs.append(f"{name}.copy()" if name in inputs else name)
+    lines.append(f"    return ({''.join(o + ', ' for o in outs)})")
+    return "\n".join(lines) + "\n", namespace
+
+
+def _unbroadcast_lines(out, plan):
+    everything, lead, stretched, shape = plan
+    if everything:
+        return [f"_reduce({out}, axis=None)"]
+    lines = [f"_reduce({out}, axis={lead!r})"] if lead else []
+    if stretched:
+        lines.append(f"_reduce({out}, axis={stretched!r}, keepdims=True)")
+    if shape is not None:
+        lines.append(f"{out}.reshape({shape!r})")
+    return lines
+
+
+def _copy_is_alias(program, eq):
+    """A copy of an argument (``mg.tensor(x)``, a transform's variable) needs no
+    copying on replay: no step writes into an array."""
+    src = eq.ins[0]
+    if isinstance(src, Const):
+        return False
+    a, b = program.values[src], program.values[eq.out]
+    return isinstance(a, np.ndarray) and a.dtype == b.dtype and a.shape == b.shape
+
+
+def _live_equations(program):
+    """The steps the outputs depend on (dead code dropped), in order."""
+    needed = {o for o in program.outputs if not isinstance(o, Const)}
+    live = []
+    for eq in reversed(program.equations):
+        if eq.out in needed:
+            live.append(eq)
+            stack = list(eq.ins) + list(eq.kwargs.values())
+            while stack:
+                i = stack.pop()
+                if isinstance(i, tuple):
+                    stack.extend(i[2])
+                elif not isinstance(i, Const):
+                    needed.add(i)
+    return live[::-1]
