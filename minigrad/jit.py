@@ -208,7 +208,8 @@ def generate(program):
         elif kind == "split":
             g, o, *saved = (text(i) for i in eq.ins)
             kw = "".join(f", {k}={text(v)}" for k, v in eq.kwargs.items())
-            expr = f"{bound(eq.fn, eq.name + '_split')}({g}, {o}, ({''.join(s + ', ' for s in saved)}){kw})"
+            packed = "".join(s + ", " for s in saved)
+            expr = f"{bound(eq.fn, eq.name + '_split')}({g}, {o}, ({packed}){kw})"
         elif kind == "part":
             expr = f"{text(eq.ins[0])}[{eq.index}]"
         else:

@@ -321,14 +321,14 @@ def make_trace(f, static_argnums=()):
     >>> import numpy as np, minigrad as mg
     >>> print(mg.make_trace(mg.grad(lambda x: mg.tanh(x * 2.0).sum()))(np.ones(3)))
     { lambda ; a:f64[3]. let
-        b:f64[3] = copy[dtype=None] a
+        b:f64[3] = copy a
         c:f64[3] = mul b 2.0
         d:f64[3] = tanh c
-        e:f64[] = sum[axis=None, keepdims=False] d
+        e:f64[] = sum d
         -- backward pass
-        f:f64[3] = sum.vjp[0][axis=None, keepdims=False] 1.0 e d  # g · ∂/∂arg0: 1 (broadcast)
-        g:f64[3] = tanh.vjp[0] f d c              # g · ∂/∂arg0: 1 - tanh(x)²
-        h:f64[3] = mul.vjp[0] g c b 2.0           # g · ∂/∂arg0: y
+        f:f64[3] = sum.vjp[0] 1.0 e d             # ∂/∂x: copy g to every summed element
+        g:f64[3] = tanh.vjp[0] f d c              # ∂/∂x: 1 - tanh(x)²
+        h:f64[3] = mul.vjp[0] g c b 2.0           # ∂/∂x: y
       in (h) }
     """
     def traced(*args, **kwargs):
