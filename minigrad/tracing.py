@@ -115,9 +115,17 @@ class Recorder:
                 observer(node, g, flows)
         self.paused += 1
         try:
-            return run(roots, seeds, False, wanted, watch)
+            results = run(roots, seeds, False, wanted, watch)
         finally:
             self.paused -= 1
+        for k, v in results.items():
+            # A VJP on 0-d arrays gives a NumPy scalar, which the transforms turn into
+            # a new array: make it that array here, as a step, so the output is known.
+            if not isinstance(v, np.ndarray) and id(v) in self.slots:
+                results[k] = arr = np.asarray(v)
+                self.add(Equation("call", self.new_slot(arr), [self.slots[id(v)]],
+                                  fn=np.asarray, name="asarray", phase="backward"))
+        return results
 
     def vjp_steps(self, node, g, flows):
         op, kwargs = node._op, node._kwargs or {}
