@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from .errors import TraceError
-from .program import Const, flatten, unflatten
+from .program import Const, flatten, run_equation, unflatten
 from .tensor import Tensor, to_array
 from .tracing import TRACING, trace_function
 
@@ -96,7 +96,33 @@ class Compiled:
             entry = self.cache[key] = self._compile(args, kwargs)
         code, structure = entry[0], entry[1]
         outs = code(*flat)
+        if not entry[4][0]:
+            self._verify(entry, args, kwargs, flat, outs)
         return outs[0] if structure is None else unflatten(structure, outs)
+
+    def _verify(self, entry, args, kwargs, flat, outs):
+        """The first replay on new values is checked against an eager run of ``f``
+        (traced again): a value ``f`` computed outside the recorded steps (NumPy on
+        ``.data``, random numbers drawn inside) would otherwise stay frozen."""
+        program = entry[2]
+        if all(a is program.values[k] for a, k in zip(flat, program.inputs)):
+            return                        # the traced values themselves: nothing new
+        entry[4][0] = True
+        fresh = trace_function(self.f, args, kwargs, self.static)
+        expected = [o.value if isinstance(o, Const) else fresh.values[o]
+                    for o in fresh.outputs]
+        if len(expected) == len(outs) and all(_same(a, b) for a, b in zip(outs, expected)):
+            return
+        self.cache.clear()
+        where = _first_difference(program, fresh, flat)
+        raise TraceError(
+            f"mg.jit({program.name}): replaying the program on new values does not give "
+            f"what {program.name} computes{where}. Some value was computed outside "
+            f"minigrad's operations and frozen at the trace: NumPy on .data or on "
+            f"mg.unwrap(...) of a tensor, a random number drawn inside the function, or a "
+            f"Python branch on a NumPy value. Write it with minigrad operations (x > 0 on "
+            f"the tensor, mg.where), pass random arrays in as arguments, or leave this "
+            f"function uncompiled.")
 
     def _signature(self, args, kwargs):
         key, flat = [], []
@@ -130,7 +156,7 @@ class Compiled:
         exec(compile(source, f"<mg.jit {program.name}>", "exec"), namespace)
         code = namespace["program"]
         structure = program.structure
-        return code, structure, program, source
+        return code, structure, program, source, [False]
 
     def program(self, *args, **kwargs):
         """The recorded program for these arguments' signature (traced if new)."""
@@ -145,6 +171,26 @@ class Compiled:
         if key not in self.cache:
             self.cache[key] = self._compile(args, kwargs)
         return self.cache[key]
+
+
+def _same(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(
+        a, b, equal_nan=a.dtype.kind in "fc")
+
+
+def _first_difference(program, fresh, flat):
+    """Where the replay first departs from the new trace (when both list the same steps)."""
+    if [e.name for e in program.equations] != [e.name for e in fresh.equations]:
+        return " (it even takes different steps)"
+    env = [None] * len(program.values)
+    for k, a in zip(program.inputs, flat):
+        env[k] = a
+    for n, (eq, other) in enumerate(zip(program.equations, fresh.equations)):
+        env[eq.out] = run_equation(eq, env)
+        if eq.kind != "split" and not _same(env[eq.out], fresh.values[other.out]):
+            return f": step {n} ('{eq.name}', a {eq.phase} step) is the first to differ"
+    return ""
 
 
 def _hashable(value, what):

@@ -27,8 +27,8 @@ import numpy as np
 
 from .errors import TraceError
 
-__all__ = ["Program", "Equation", "Const", "flatten", "unflatten", "unbroadcast_plan",
-           "unbroadcast"]
+__all__ = ["Program", "Equation", "Const", "flatten", "unflatten", "run_equation",
+           "unbroadcast_plan", "unbroadcast"]
 
 class Const:
     """An operand that is the same on every call (computed from no argument)."""
