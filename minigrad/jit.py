@@ -20,6 +20,7 @@ a [`TraceError`][minigrad.errors.TraceError] when traced; see
 
 from __future__ import annotations
 
+import dis
 import functools
 import math
 
@@ -88,29 +89,35 @@ class Compiled:
         functools.update_wrapper(self, f)
 
     def __call__(self, *args, **kwargs):
+        # The common call (arrays only, no static or keyword arguments) keys the
+        # cache on shapes and dtypes alone: the cost per call is a lookup.
+        if not kwargs and not self.static and all(type(a) is np.ndarray for a in args):
+            entry = self.cache.get(tuple([(a.shape, a.dtype) for a in args]))
+            if entry is not None and entry.verified and TRACING.get() is None:
+                return entry.code(*args)
         if TRACING.get() is not None:
             return self.f(*args, **kwargs)      # inside another trace: record f itself
         key, flat = self._signature(args, kwargs)
         entry = self.cache.get(key)
         if entry is None:
             entry = self.cache[key] = self._compile(args, kwargs)
-        code, structure = entry[0], entry[1]
-        outs = code(*flat)
-        if not entry[4][0]:
-            self._verify(entry, args, kwargs, flat, outs)
-        return outs[0] if structure is None else unflatten(structure, outs)
+        out = entry.code(*flat)
+        if not entry.verified:
+            self._verify(entry, args, kwargs, flat, out)
+        return out
 
-    def _verify(self, entry, args, kwargs, flat, outs):
+    def _verify(self, entry, args, kwargs, flat, out):
         """The first replay on new values is checked against an eager run of ``f``
         (traced again): a value ``f`` computed outside the recorded steps (NumPy on
         ``.data``, random numbers drawn inside) would otherwise stay frozen."""
-        program = entry[2]
+        program = entry.program
         if all(a is program.values[k] for a, k in zip(flat, program.inputs)):
             return                        # the traced values themselves: nothing new
-        entry[4][0] = True
+        entry.verified = True
         fresh = trace_function(self.f, args, kwargs, self.static)
         expected = [o.value if isinstance(o, Const) else fresh.values[o]
                     for o in fresh.outputs]
+        outs = flatten(out)[0]
         if len(expected) == len(outs) and all(_same(a, b) for a, b in zip(outs, expected)):
             return
         self.cache.clear()
@@ -154,23 +161,31 @@ class Compiled:
         program.replay(*[program.values[k] for k in program.inputs], check=True)
         source, namespace = generate(program)
         exec(compile(source, f"<mg.jit {program.name}>", "exec"), namespace)
-        code = namespace["program"]
-        structure = program.structure
-        return code, structure, program, source, [False]
+        return Entry(namespace["program"], program, source)
 
     def program(self, *args, **kwargs):
         """The recorded program for these arguments' signature (traced if new)."""
-        return self._entry(args, kwargs)[2]
+        return self._entry(args, kwargs).program
 
     def source(self, *args, **kwargs):
         """The Python source the program for these arguments was compiled to."""
-        return self._entry(args, kwargs)[3]
+        return self._entry(args, kwargs).source
 
     def _entry(self, args, kwargs):
         key, _ = self._signature(args, kwargs)
         if key not in self.cache:
             self.cache[key] = self._compile(args, kwargs)
         return self.cache[key]
+
+
+class Entry:
+    """A compiled program: the function, its program, its source, and whether its
+    first replay on new values was checked."""
+
+    __slots__ = ("code", "program", "source", "verified")
+
+    def __init__(self, code, program, source):
+        self.code, self.program, self.source, self.verified = code, program, source, False
 
 
 def _same(a, b):
@@ -244,7 +259,7 @@ def generate(program):
         names[eq.out] = out
         if kind == "primitive":
             expr = call(eq.fn, eq.ins, eq.kwargs, eq.name)
-            expr = f"_asarray({expr})" if eq.as_array else expr
+            expr = f"_asarray({expr})" if eq.as_array and not eq.raw_is_array else expr
         elif kind == "call":
             expr = call(eq.fn, eq.ins, eq.kwargs, eq.name)
         elif kind == "add":
@@ -258,6 +273,11 @@ def generate(program):
             expr = f"{bound(eq.fn, eq.name + '_split')}({g}, {o}, ({packed}){kw})"
         elif kind == "part":
             expr = f"{text(eq.ins[0])}[{eq.index}]"
+        elif _returns_first_argument(eq.fn):     # add's and sub's: the gradient itself
+            if eq.unbroadcast is None:
+                names[eq.out] = text(eq.ins[0])
+                continue
+            expr = text(eq.ins[0])
         else:
             expr = call(eq.fn, eq.ins, eq.kwargs, f"{eq.name}_vjp{eq.index}")
         lines.append(f"    {out} = {expr}")
@@ -266,9 +286,47 @@ def generate(program):
     outs = []
     for o in program.outputs:
         name = text(o)
-        outs.append(f"{name}.copy()" if name in inputs else name)
-    lines.append(f"    return ({''.join(o + ', ' for o in outs)})")
+        # An argument or a constant returned as it is: a new array per call, as eagerly.
+        own = name in inputs or (name in namespace and isinstance(namespace[name], np.ndarray))
+        outs.append(f"{name}.copy()" if own else name)
+    if _literal_structure(program.structure):
+        lines.append(f"    return {_structure_text(program.structure, iter(outs))}")
+    else:
+        namespace.update(_unflatten=unflatten, _structure=program.structure)
+        lines.append(f"    return _unflatten(_structure, ({''.join(o + ', ' for o in outs)}))")
     return "\n".join(lines) + "\n", namespace
+
+
+def _literal_structure(structure):
+    """Whether the output structure can be written as a Python literal."""
+    if structure is None:
+        return True
+    if structure[0] is dict:
+        return all(type(k) in (str, int) for k in structure[1]) and all(
+            _literal_structure(s) for s in structure[2])
+    return structure[0] in (tuple, list) and all(_literal_structure(s) for s in structure[1])
+
+
+def _structure_text(structure, names):
+    if structure is None:
+        return next(names)
+    if structure[0] is dict:
+        items = [f"{k!r}: {_structure_text(s, names)}" for k, s in zip(structure[1], structure[2])]
+        return "{" + ", ".join(items) + "}"
+    items = [_structure_text(s, names) for s in structure[1]]
+    return f"({''.join(i + ', ' for i in items)})" if structure[0] is tuple \
+        else f"[{', '.join(items)}]"
+
+
+def _returns_first_argument(fn):
+    """Whether ``fn``'s whole body is ``return <its first argument>`` (a VJP that
+    passes the gradient through): such a call is replaced by the argument."""
+    code = getattr(fn, "__code__", None)
+    if code is None or code.co_argcount < 1:
+        return False
+    steps = [(i.opname, i.arg) for i in dis.get_instructions(fn)
+             if i.opname not in ("RESUME", "NOP")]
+    return steps == [("LOAD_FAST", 0), ("RETURN_VALUE", None)]
 
 
 def _unbroadcast_lines(out, plan):

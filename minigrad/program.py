@@ -53,7 +53,7 @@ class Equation:
     """
 
     __slots__ = ("kind", "op", "fn", "name", "ins", "kwargs", "out", "index", "target",
-                 "unbroadcast", "as_array", "phase")
+                 "unbroadcast", "as_array", "phase", "raw_is_array")
 
     def __init__(self, kind, out, ins, *, op=None, fn=None, name=None, kwargs=None,
                  index=None, target=None, as_array=False, phase="forward"):
@@ -61,6 +61,7 @@ class Equation:
         self.name = name or (op.name if op is not None else kind)
         self.kwargs, self.index, self.target = kwargs or {}, index, target
         self.unbroadcast, self.as_array, self.phase = None, as_array, phase
+        self.raw_is_array = None     # the forward's own result was an ndarray (replay)
 
 
 # ------------------------------------------------------------------ pytrees
@@ -231,6 +232,7 @@ def run_equation(eq, env):
     kind = eq.kind
     if kind == "primitive":
         out = eq.fn(*args, **kwargs)
+        eq.raw_is_array = out.__class__ is np.ndarray and eq.raw_is_array is not False
         return np.asarray(out) if eq.as_array and out.__class__ is not np.ndarray else out
     if kind == "call":
         return eq.fn(*args, **kwargs)
