@@ -131,12 +131,14 @@ def gabor_compile_cost(batches, eager_step_seconds, n=12):
     """Compiling per input signature (batches of 5 and of 3: two traces, each with
     its checked first replay): the first ``n`` steps of a fresh compiled step less
     the same steps replayed, in seconds and in eager steps."""
-    step = mg.jit(mg.value_and_grad(gabor_loss))
-    t0 = time.perf_counter()
-    gabor_jit(batches[:n], step)
-    first = time.perf_counter() - t0
-    warm = min(_timed(lambda: gabor_jit(batches[:n], step)) for _ in range(20))
-    seconds = max(first - warm, 0.0) / step.trace_count
+    seconds = float("inf")
+    for _ in range(3):                        # the best of three fresh compiles
+        step = mg.jit(mg.value_and_grad(gabor_loss))
+        t0 = time.perf_counter()
+        gabor_jit(batches[:n], step)
+        first = time.perf_counter() - t0
+        warm = min(_timed(lambda: gabor_jit(batches[:n], step)) for _ in range(20))
+        seconds = min(seconds, max(first - warm, 0.0) / step.trace_count)
     return {"seconds": seconds, "eager_steps": seconds / eager_step_seconds,
             "traces": step.trace_count}
 

@@ -277,12 +277,14 @@ def generate(program):
             if eq.unbroadcast is None:
                 names[eq.out] = text(eq.ins[0])
                 continue
-            expr = text(eq.ins[0])
+            expr = None
         else:
             expr = call(eq.fn, eq.ins, eq.kwargs, f"{eq.name}_vjp{eq.index}")
-        lines.append(f"    {out} = {expr}")
+        if expr is not None:
+            lines.append(f"    {out} = {expr}")
         if kind in ("vjp", "part") and eq.unbroadcast is not None:
-            lines += [f"    {out} = {e}" for e in _unbroadcast_lines(out, eq.unbroadcast)]
+            source = out if expr is not None else text(eq.ins[0])
+            lines += [f"    {out} = {e}" for e in _unbroadcast_lines(out, eq.unbroadcast, source)]
     outs = []
     for o in program.outputs:
         name = text(o)
@@ -329,16 +331,19 @@ def _returns_first_argument(fn):
     return steps == [("LOAD_FAST", 0), ("RETURN_VALUE", None)]
 
 
-def _unbroadcast_lines(out, plan):
+def _unbroadcast_lines(out, plan, source):
+    """The engine's sums as lines, the first reading ``source``."""
     everything, lead, stretched, shape = plan
     if everything:
-        return [f"_reduce({out}, axis=None)"]
-    lines = [f"_reduce({out}, axis={lead!r})"] if lead else []
+        return [f"_reduce({source}, axis=None)"]
+    lines = [f"_reduce({{}}, axis={lead!r})"] if lead else []
     if stretched:
-        lines.append(f"_reduce({out}, axis={stretched!r}, keepdims=True)")
+        lines.append(f"_reduce({{}}, axis={stretched!r}, keepdims=True)")
     if shape is not None:
-        lines.append(f"{out}.reshape({shape!r})")
-    return lines
+        lines.append("{}" + f".reshape({shape!r})")
+    if not lines:
+        return [source]
+    return [line.format(source if k == 0 else out) for k, line in enumerate(lines)]
 
 
 def _copy_is_alias(program, eq):
