@@ -418,6 +418,13 @@ def targets_met(gabor, mlp, key="cpu_times"):
         "gabor_ratio_to_numpy": _status(ratio(gabor, "numpy"), TARGETS["gabor_ratio_to_numpy"]),
         "mlp_adam_ratio_to_numpy": _status(ratio(mlp, "numpy"),
                                            TARGETS["mlp_adam_ratio_to_numpy"]),
+        "gabor_jit_ratio_to_numpy": _status(
+            gabor[key]["minigrad_jit"] / gabor[key]["numpy"]
+            if gabor[key].get("minigrad_jit") and gabor[key].get("numpy") else None,
+            TARGETS["gabor_jit_ratio_to_numpy"]),
+        "jit_compile_eager_steps": _status(
+            gabor["compile"]["eager_steps"] if "compile" in gabor else None,
+            TARGETS["jit_compile_eager_steps"]),
     }
 
 
