@@ -239,7 +239,7 @@ def generate(program):
         if isinstance(i, Const):
             v = i.value
             if type(v) in _LITERALS and not (type(v) is float and not math.isfinite(v)):
-                return repr(v)
+                return f"({v!r})" if repr(v).startswith("-") else repr(v)
             return bound(v)
         if isinstance(i, tuple):                # ("tree", type, items)
             inner = ", ".join(text(j) for j in i[2])
@@ -250,6 +250,7 @@ def generate(program):
         parts = [text(i) for i in ins] + [f"{k}={text(v)}" for k, v in kwargs.items()]
         return f"{bound(fn, hint)}({', '.join(parts)})"
 
+    seen = {}                                   # inlined expression -> its variable
     lines = [f"def program({', '.join(names[k] for k in program.inputs)}):"]
     for eq in eqs:
         out, kind = f"s{eq.out}", eq.kind
@@ -279,7 +280,13 @@ def generate(program):
                 continue
             expr = None
         else:
-            expr = call(eq.fn, eq.ins, eq.kwargs, f"{eq.name}_vjp{eq.index}")
+            expr = not eq.kwargs and _inlined(eq.fn, [text(i) for i in eq.ins])
+            if expr and eq.unbroadcast is None and expr in seen:
+                names[eq.out] = seen[expr]      # the same arithmetic on the same arrays
+                continue
+            if expr and eq.unbroadcast is None:
+                seen[expr] = out
+            expr = expr or call(eq.fn, eq.ins, eq.kwargs, f"{eq.name}_vjp{eq.index}")
         if expr is not None:
             lines.append(f"    {out} = {expr}")
         if kind in ("vjp", "part") and eq.unbroadcast is not None:
@@ -329,6 +336,38 @@ def _returns_first_argument(fn):
     steps = [(i.opname, i.arg) for i in dis.get_instructions(fn)
              if i.opname not in ("RESUME", "NOP")]
     return steps == [("LOAD_FAST", 0), ("RETURN_VALUE", None)]
+
+
+_OPERATORS = {"+", "-", "*", "/", "**", "@"}
+
+
+def _inlined(fn, args):
+    """A VJP that is one arithmetic expression of its arguments (mul's ``g * y``,
+    sub's ``-g``) written out in place of the call: the same operators on the same
+    objects, without a Python call. None for anything else."""
+    code = getattr(fn, "__code__", None)
+    if code is None or code.co_argcount != len(args) or code.co_flags & 0x0C:
+        return None                      # *args or **kwargs: not a plain call
+    stack = []
+    for ins in dis.get_instructions(fn):
+        op = ins.opname
+        if op in ("RESUME", "NOP"):
+            continue
+        if op == "LOAD_FAST" and ins.arg < len(args):
+            stack.append(args[ins.arg])
+        elif op == "LOAD_CONST" and type(ins.argval) in (int, float) and math.isfinite(
+                ins.argval):
+            stack.append(repr(ins.argval))
+        elif op == "BINARY_OP" and ins.argrepr in _OPERATORS and len(stack) >= 2:
+            b, a = stack.pop(), stack.pop()
+            stack.append(f"({a} {ins.argrepr} {b})")
+        elif op == "UNARY_NEGATIVE" and stack:
+            stack.append(f"(-{stack.pop()})")
+        elif op == "RETURN_VALUE" and len(stack) == 1:
+            return stack[0]
+        else:
+            return None
+    return None
 
 
 def _unbroadcast_lines(out, plan, source):
