@@ -23,10 +23,12 @@ from __future__ import annotations
 import dis
 import functools
 import math
+import weakref
 
 import numpy as np
 
 from .errors import TraceError
+from .primitive import Primitive
 from .program import Const, flatten, run_equation, unflatten
 from .tensor import Tensor, to_array
 from .tracing import TRACING, trace_function
@@ -34,6 +36,7 @@ from .tracing import TRACING, trace_function
 __all__ = ["jit", "Compiled"]
 
 _LITERALS = (bool, int, float, type(None))
+_ndarray = np.ndarray
 
 
 def jit(f=None, static_argnums=()):
@@ -91,8 +94,10 @@ class Compiled:
     def __call__(self, *args, **kwargs):
         # The common call (arrays only, no static or keyword arguments) keys the
         # cache on shapes and dtypes alone: the cost per call is a lookup.
-        if not kwargs and not self.static and all(type(a) is np.ndarray for a in args):
-            entry = self.cache.get(tuple([(a.shape, a.dtype) for a in args]))
+        # (A key holding None, for a non-array argument, is never in the cache.)
+        if not kwargs and not self.static:
+            entry = self.cache.get(tuple([(a.shape, a.dtype) if a.__class__ is _ndarray
+                                          else None for a in args]))
             if entry is not None and entry.verified and TRACING.get() is None:
                 return entry.code(*args)
         if TRACING.get() is not None:
@@ -298,6 +303,7 @@ def generate(program):
         # An argument or a constant returned as it is: a new array per call, as eagerly.
         own = name in inputs or (name in namespace and isinstance(namespace[name], np.ndarray))
         outs.append(f"{name}.copy()" if own else name)
+    namespace.update(_FORWARD_NAMES)           # the forwards inlined VJPs call
     if _literal_structure(program.structure):
         lines.append(f"    return {_structure_text(program.structure, iter(outs))}")
     else:
@@ -330,12 +336,8 @@ def _structure_text(structure, names):
 def _returns_first_argument(fn):
     """Whether ``fn``'s whole body is ``return <its first argument>`` (a VJP that
     passes the gradient through): such a call is replaced by the argument."""
-    code = getattr(fn, "__code__", None)
-    if code is None or code.co_argcount < 1:
-        return False
-    steps = [(i.opname, i.arg) for i in dis.get_instructions(fn)
-             if i.opname not in ("RESUME", "NOP")]
-    return steps == [("LOAD_FAST", 0), ("RETURN_VALUE", None)]
+    template = _template_of(fn)
+    return template is not None and template[1] == "{0}"
 
 
 _OPERATORS = {"+", "-", "*", "/", "**", "@"}
@@ -345,29 +347,76 @@ def _inlined(fn, args):
     """A VJP that is one arithmetic expression of its arguments (mul's ``g * y``,
     sub's ``-g``) written out in place of the call: the same operators on the same
     objects, without a Python call. None for anything else."""
+    template = _template_of(fn)
+    if template is None or template[0] != len(args):
+        return None
+    return template[1].format(*args)
+
+
+#: VJP -> (number of arguments, expression with {0}, {1}, ...) or None; weak, so a
+#: user's VJP defined in a closure is not kept alive by having been compiled once.
+_TEMPLATES = weakref.WeakKeyDictionary()
+
+
+def _template_of(fn):
+    try:
+        return _TEMPLATES[fn]
+    except KeyError:
+        template = _TEMPLATES[fn] = _template(fn)
+        return template
+    except TypeError:                    # not weakly referable (a builtin): no template
+        return None
+
+
+def _template(fn):
     code = getattr(fn, "__code__", None)
-    if code is None or code.co_argcount != len(args) or code.co_flags & 0x0C:
+    if code is None or code.co_flags & 0x0C:
         return None                      # *args or **kwargs: not a plain call
     stack = []
     for ins in dis.get_instructions(fn):
         op = ins.opname
         if op in ("RESUME", "NOP"):
             continue
-        if op == "LOAD_FAST" and ins.arg < len(args):
-            stack.append(args[ins.arg])
+        if op == "LOAD_FAST" and ins.arg < code.co_argcount:
+            stack.append(f"{{{ins.arg}}}")
         elif op == "LOAD_CONST" and type(ins.argval) in (int, float) and math.isfinite(
                 ins.argval):
-            stack.append(repr(ins.argval))
-        elif op == "BINARY_OP" and ins.argrepr in _OPERATORS and len(stack) >= 2:
+            stack.append(f"({ins.argval!r})".replace("{", "{{"))
+        elif op == "BINARY_OP" and ins.argrepr in _OPERATORS and len(stack) >= 2 and all(
+                isinstance(t, str) for t in stack[-2:]):
             b, a = stack.pop(), stack.pop()
             stack.append(f"({a} {ins.argrepr} {b})")
-        elif op == "UNARY_NEGATIVE" and stack:
+        elif op == "UNARY_NEGATIVE" and stack and isinstance(stack[-1], str):
             stack.append(f"(-{stack.pop()})")
-        elif op == "RETURN_VALUE" and len(stack) == 1:
-            return stack[0]
+        elif op == "LOAD_GLOBAL" and isinstance(fn.__globals__.get(ins.argval), Primitive):
+            stack.append(fn.__globals__[ins.argval])      # a primitive, called below
+        elif op == "PRECALL":
+            continue
+        elif op == "CALL" and len(stack) > ins.arg and isinstance(
+                stack[-ins.arg - 1], Primitive) and stack[-ins.arg - 1].nargs == ins.arg:
+            # On arrays, calling a primitive is calling its forward (no tensor, no
+            # keyword): name the forward, bound in the generated code's namespace.
+            operands = [stack.pop() for _ in range(ins.arg)][::-1]
+            prim = stack.pop()
+            if any(isinstance(o, Primitive) for o in operands):
+                return None
+            stack.append(f"{_forward_name(prim)}({', '.join(operands)})")
+        elif op == "RETURN_VALUE" and len(stack) == 1 and isinstance(stack[0], str):
+            return code.co_argcount, stack[0]
         else:
             return None
     return None
+
+
+def _forward_name(prim):
+    name = f"_fwd_{len(_FORWARDS)}_{prim.name}"
+    _FORWARDS.setdefault(prim, name)
+    _FORWARD_NAMES[_FORWARDS[prim]] = prim.forward
+    return _FORWARDS[prim]
+
+
+_FORWARDS = {}           # primitive -> the name its forward has in generated code
+_FORWARD_NAMES = {}      # that name -> the forward
 
 
 def _unbroadcast_lines(out, plan, source):
