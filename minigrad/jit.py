@@ -116,7 +116,7 @@ class Compiled:
         (traced again): a value ``f`` computed outside the recorded steps (NumPy on
         ``.data``, random numbers drawn inside) would otherwise stay frozen."""
         program = entry.program
-        if all(a is program.values[k] for a, k in zip(flat, program.inputs)):
+        if all(a is b for a, b in zip(flat, program.sources)):
             return                        # the traced values themselves: nothing new
         entry.verified = True
         fresh = trace_function(self.f, args, kwargs, self.static)

@@ -135,6 +135,7 @@ class Program:
     def __init__(self, values, equations, inputs, outputs, structure, name):
         self.values, self.equations = values, equations
         self.inputs, self.outputs, self.structure, self.name = inputs, outputs, structure, name
+        self.sources = []        # the arrays the trace was called with (tracing.py)
 
     def replay(self, *arrays, check=False):
         """Run the steps on new input arrays (flat, in order); fills each VJP's

@@ -269,7 +269,7 @@ def trace_function(f, args, kwargs=None, static_argnums=()):
     """
     kwargs = kwargs or {}
     rec = Recorder()
-    call_args, inputs = [], []
+    call_args, inputs, sources = [], [], []
     for n, a in enumerate(args):
         if n in static_argnums:
             call_args.append(a)
@@ -278,7 +278,10 @@ def trace_function(f, args, kwargs=None, static_argnums=()):
         fresh = []
         for x in leaves:
             if isinstance(x, (np.ndarray, np.generic, Tensor)):
-                data = np.asarray(unwrap(x))
+                sources.append(unwrap(x))
+                # A view: each input its own object, even when one array is passed
+                # twice or is also closed over (the closure's is then a constant).
+                data = np.asarray(unwrap(x)).view()
                 inputs.append(rec.new_slot(data))
                 x = leaf(data)
             fresh.append(x)
@@ -296,8 +299,10 @@ def trace_function(f, args, kwargs=None, static_argnums=()):
         _uninstall()
     leaves, structure = flatten(out)
     outs = [_output_ref(rec, x) for x in leaves]
-    return Program(rec.values, rec.equations, inputs, outs, structure,
-                   getattr(f, "__name__", "f"))
+    program = Program(rec.values, rec.equations, inputs, outs, structure,
+                      getattr(f, "__name__", "f"))
+    program.sources = sources
+    return program
 
 
 def _output_ref(rec, x):

@@ -225,6 +225,21 @@ def test_a_value_frozen_outside_the_recorded_steps_is_caught_on_the_first_replay
         compiled(np.full(3, 2.0))
 
 
+def test_one_array_passed_twice_is_two_inputs():
+    f = mg.jit(mg.grad(lambda x, y: (x * y * y).sum(), argnums=(0, 1)))
+    x = np.array([1.0, 2.0])
+    f(x, x)
+    gx, gy = f(x, 3 * x)
+    assert same(gx, 9 * x * x) and same(gy, 2 * x * 3 * x)
+
+
+def test_a_closed_over_array_is_a_constant_even_when_also_passed():
+    w = np.array([1.0, 2.0])
+    f = mg.jit(lambda x: x * w)
+    f(w)
+    assert same(f(np.array([3.0, 3.0])), np.array([3.0, 6.0]))
+
+
 def test_a_new_shape_or_dtype_traces_again():
     f = mg.jit(mg.grad(lambda x: (x ** 3).sum()))
     assert same(f(np.ones(2)), np.full(2, 3.0))
