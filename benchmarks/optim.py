@@ -31,6 +31,7 @@ import argparse
 import itertools
 import json
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,8 @@ TARGETS = {
     "gabor_ratio_to_torch": 0.5,
     "gabor_ratio_to_numpy": 5.0,
     "mlp_adam_ratio_to_numpy": 1.15,
+    "gabor_jit_ratio_to_numpy": 2.0,      # issue 13: mg.jit(value_and_grad) + SGD on arrays
+    "jit_compile_eager_steps": 50,
 }
 
 LOCAL = ("minigrad", "numpy")
@@ -110,6 +113,42 @@ def gabor_numpy(batches, phi0=GABOR_PHI0, lr=GABOR_LR):
     return phi
 
 
+def gabor_loss(phi, xb, yb):
+    """The minibatch loss of ``gabor_minigrad`` as a function, for ``mg.jit``."""
+    return mg.losses.mse_loss(mg.lab.models.gabor(xb, phi), yb, reduction="sum")
+
+
+def gabor_jit(batches, step, phi0=GABOR_PHI0, lr=GABOR_LR):
+    """The loop with ``step = mg.jit(mg.value_and_grad(gabor_loss))`` and SGD on the
+    array (eq. 6.10): the same arithmetic as ``gabor_minigrad``, bit for bit."""
+    phi = np.array(phi0, dtype=np.float64)
+    for xb, yb in batches:
+        phi = phi - lr * step(phi, xb, yb)[1]
+    return phi
+
+
+def gabor_compile_cost(batches, eager_step_seconds, n=12):
+    """Compiling per input signature (batches of 5 and of 3: two traces, each with
+    its checked first replay): the first ``n`` steps of a fresh compiled step less
+    the same steps replayed, in seconds and in eager steps."""
+    seconds = float("inf")
+    for _ in range(3):                        # the best of three fresh compiles
+        step = mg.jit(mg.value_and_grad(gabor_loss))
+        t0 = time.perf_counter()
+        gabor_jit(batches[:n], step)
+        first = time.perf_counter() - t0
+        warm = min(_timed(lambda: gabor_jit(batches[:n], step)) for _ in range(20))
+        seconds = min(seconds, max(first - warm, 0.0) / step.trace_count)
+    return {"seconds": seconds, "eager_steps": seconds / eager_step_seconds,
+            "traces": step.trace_count}
+
+
+def _timed(fn):
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
 def gabor_torch(batches, phi0=GABOR_PHI0, lr=GABOR_LR):
     """The same loop in PyTorch eager with ``torch.optim.SGD`` (``batches`` already
     torch float64 tensors); returns phi as a NumPy array."""
@@ -135,6 +174,8 @@ def bench_gabor(frameworks=LOCAL, quick=False):
     impls = {}
     if "minigrad" in frameworks:
         impls["minigrad"] = lambda: gabor_minigrad(batches)
+        step = mg.jit(mg.value_and_grad(gabor_loss))
+        impls["minigrad_jit"] = lambda: gabor_jit(batches, step)
     if "numpy" in frameworks:
         impls["numpy"] = lambda: gabor_numpy(batches)
     if "torch" in frameworks:
@@ -145,11 +186,17 @@ def bench_gabor(frameworks=LOCAL, quick=False):
     finals = {name: fn() for name, fn in impls.items()}
     cpu = {}
     seconds = best_times(impls, repeats, warmup, cpu_out=cpu)
-    return {"name": "gabor_sgd", "steps": steps, "unit": "ms",
-            "torch_threads": 1 if "torch" in frameworks else None,
-            "times": {name: s * 1e3 for name, s in seconds.items()},
-            "cpu_times": {name: s * 1e3 for name, s in cpu.items()},
-            "finals": finals}
+    result = {"name": "gabor_sgd", "steps": steps, "unit": "ms",
+              "torch_threads": 1 if "torch" in frameworks else None,
+              "times": {name: s * 1e3 for name, s in seconds.items()},
+              "cpu_times": {name: s * 1e3 for name, s in cpu.items()},
+              "finals": finals}
+    if "minigrad" in frameworks:
+        result["compile"] = gabor_compile_cost(batches, seconds["minigrad"] / steps)
+        # Bit for bit, not just close: the compiled loop replays the eager arithmetic.
+        result["jit_bit_for_bit"] = bool(np.array_equal(finals["minigrad_jit"],
+                                                        finals["minigrad"]))
+    return result
 
 
 # --------------------------------------- 2. MLP training step with Adam
@@ -371,6 +418,13 @@ def targets_met(gabor, mlp, key="cpu_times"):
         "gabor_ratio_to_numpy": _status(ratio(gabor, "numpy"), TARGETS["gabor_ratio_to_numpy"]),
         "mlp_adam_ratio_to_numpy": _status(ratio(mlp, "numpy"),
                                            TARGETS["mlp_adam_ratio_to_numpy"]),
+        "gabor_jit_ratio_to_numpy": _status(
+            gabor[key]["minigrad_jit"] / gabor[key]["numpy"]
+            if gabor[key].get("minigrad_jit") and gabor[key].get("numpy") else None,
+            TARGETS["gabor_jit_ratio_to_numpy"]),
+        "jit_compile_eager_steps": _status(
+            gabor["compile"]["eager_steps"] if "compile" in gabor else None,
+            TARGETS["jit_compile_eager_steps"]),
     }
 
 
@@ -392,6 +446,19 @@ def format_table(gabor, mlp):
                  else f"   the same in CPU time ({suffix})")
         row(label, gabor[key], gabor_target,
             f"{met['gabor_ratio_to_numpy']} / {met['gabor_ratio_to_torch']}")
+    if "minigrad_jit" in gabor["times"]:
+        for key, suffix in (("times", "ms"), ("cpu_times", "ms CPU")):
+            t = gabor[key]
+            rows.append((f"   mg.jit(value_and_grad) + SGD ({suffix})", _fmt(t["minigrad_jit"]),
+                         _fmt(t.get("numpy")), "-", _ratio(t["minigrad_jit"], t.get("numpy")),
+                         "-", f"<= {TARGETS['gabor_jit_ratio_to_numpy']:g}x numpy",
+                         _status(t["minigrad_jit"] / t["numpy"] if t.get("numpy") else None,
+                                 TARGETS["gabor_jit_ratio_to_numpy"])))
+        c = gabor["compile"]
+        rows.append(("   jit compile per trace (ms)", f"{c['seconds'] * 1e3:.1f}", "", "",
+                     f"{c['eager_steps']:.1f} steps", "", f"<= "
+                     f"{TARGETS['jit_compile_eager_steps']} eager steps",
+                     _status(c["eager_steps"], TARGETS["jit_compile_eager_steps"])))
     for key, suffix in (("times", "ms"), ("cpu_times", "ms CPU")):
         met = targets_met(gabor, mlp, key)
         label = ("2. MLP train step, Adam (ms)" if key == "times"

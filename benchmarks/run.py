@@ -55,6 +55,9 @@ TARGETS = {
     "op_chain_us_per_op": 2.5,
     "mlp_ratio_to_numpy": 1.15,
     "chain_bytes_per_node": 1024,
+    "jit_op_chain_ratio_to_numpy": 1.3,     # issue 13: mg.jit(value_and_grad)
+    "jit_mlp_ratio_to_numpy": 1.0,
+    "jit_compile_eager_steps": 50,
 }
 
 LOCAL = ("minigrad", "numpy")
@@ -196,6 +199,40 @@ def op_chain_torch(x0, c1, c2, steps=OP_CHAIN_STEPS):
     return x.grad.numpy()
 
 
+def op_chain_loss(x, c1, c2, steps=OP_CHAIN_STEPS):
+    """The chain as a function of ``x``, for ``mg.jit(mg.value_and_grad(...))``."""
+    y = x
+    for _ in range(steps):
+        y = mg.tanh(y * c1 + c2)
+    return y.sum()
+
+
+def compile_cost(make, args, eager_seconds, replays=10, repeats=3):
+    """What compiling costs: the first two calls of a fresh ``make()`` (the trace,
+    its self-check and the code generation; then the first replay on new values,
+    checked against a second eager trace) less two replays, in seconds and in
+    eager steps (``eager_seconds`` each); the best of ``repeats`` fresh compiles."""
+    new_args = [a * 1.0001 if isinstance(a, np.ndarray) and a.dtype.kind == "f" else a
+                for a in args]
+    best = float("inf")
+    for _ in range(repeats):
+        compiled = make()
+        gc.collect()
+        t0 = time.perf_counter()
+        compiled(*args)
+        compiled(*new_args)
+        first_two = time.perf_counter() - t0
+        replay = min(_seconds(compiled, args) for _ in range(replays))
+        best = min(best, max(first_two - 2 * replay, 0.0))
+    return {"seconds": best, "eager_steps": best / eager_seconds}
+
+
+def _seconds(fn, args):
+    t0 = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - t0
+
+
 def bench_op_chain(frameworks=LOCAL, quick=False):
     """Microseconds per op of the 1000-op chain, forward + backward."""
     x0, c1, c2 = op_chain_inputs()
@@ -204,6 +241,8 @@ def bench_op_chain(frameworks=LOCAL, quick=False):
     impls = {}
     if "minigrad" in frameworks:
         impls["minigrad"] = lambda: op_chain_minigrad(x0, c1, c2)
+        step = mg.jit(mg.value_and_grad(op_chain_loss))
+        impls["minigrad_jit"] = lambda: step(x0, c1, c2)[1]
     if "numpy" in frameworks:
         impls["numpy"] = lambda: op_chain_numpy(x0, c1, c2)
     if "torch" in frameworks:
@@ -212,10 +251,14 @@ def bench_op_chain(frameworks=LOCAL, quick=False):
     grads = {name: fn() for name, fn in impls.items()}
     cpu = {}
     seconds = best_times(impls, repeats, warmup, cpu_out=cpu)
-    return {"name": "op_chain", "n_ops": n_ops, "unit": "us/op",
-            "times": {name: s / n_ops * 1e6 for name, s in seconds.items()},
-            "cpu_times": {name: s / n_ops * 1e6 for name, s in cpu.items()},
-            "grads": grads}
+    result = {"name": "op_chain", "n_ops": n_ops, "unit": "us/op",
+              "times": {name: s / n_ops * 1e6 for name, s in seconds.items()},
+              "cpu_times": {name: s / n_ops * 1e6 for name, s in cpu.items()},
+              "grads": grads}
+    if "minigrad" in frameworks:
+        result["compile"] = compile_cost(lambda: mg.jit(mg.value_and_grad(op_chain_loss)),
+                                         (x0, c1, c2), seconds["minigrad"])
+    return result
 
 
 # ------------------------------------- 2. MLP training step (784-256-256-10)
@@ -269,6 +312,27 @@ def mlp_minigrad_step(params, X, labels, onehot, lr=MLP_LR, pick="onehot"):
         p.data -= lr * p.grad
         p.grad = None
     return float(loss.data)
+
+
+def mlp_jit_loss(*args):
+    """``mlp_minigrad_loss`` as a function of the six parameters, X and the one-hot mask."""
+    *params, X, onehot = args
+    return mlp_minigrad_loss(params, X, None, onehot)
+
+
+def mlp_jit_setup():
+    """The compiled gradient of the loss with respect to every parameter."""
+    return mg.jit(mg.value_and_grad(mlp_jit_loss, argnums=tuple(range(len(MLP_SIZES) * 2 - 2))))
+
+
+def mlp_jit_step(step, params, X, onehot, lr=MLP_LR, grads_out=None):
+    """The compiled loss and gradients, then SGD on the arrays (eager NumPy)."""
+    value, grads = step(*params, X, onehot)
+    for p, g in zip(params, grads):
+        p -= lr * g
+    if grads_out is not None:
+        grads_out[:] = grads
+    return float(value)
 
 
 def mlp_numpy_step(params, X, labels, onehot, lr=MLP_LR, grads_out=None):
@@ -342,6 +406,10 @@ def mlp_gradients(frameworks):
             ps = mlp_minigrad_setup(params)
             mlp_minigrad_loss(ps, mg.tensor(X), labels, onehot, pick).backward()
             out["minigrad" if pick == "onehot" else "minigrad_index"] = [p.grad for p in ps]
+        grads = []
+        mlp_jit_step(mlp_jit_setup(), [p.copy() for p in params], X, onehot, lr=0.0,
+                     grads_out=grads)
+        out["minigrad_jit"] = grads
     if "numpy" in frameworks:
         grads = []
         mlp_numpy_step([p.copy() for p in params], X, labels, onehot, lr=0.0, grads_out=grads)
@@ -368,6 +436,8 @@ def bench_mlp(frameworks=LOCAL, quick=False, loss_variants=False):
             ps2 = mlp_minigrad_setup(params)
             impls["minigrad_index"] = lambda: mlp_minigrad_step(ps2, tX, labels, onehot,
                                                                 pick="index")
+        jit_step, jit_params = mlp_jit_setup(), [p.copy() for p in params]
+        impls["minigrad_jit"] = lambda: mlp_jit_step(jit_step, jit_params, X, onehot)
     if "numpy" in frameworks:
         np_params = [p.copy() for p in params]
         impls["numpy"] = lambda: mlp_numpy_step(np_params, X, labels, onehot)
@@ -380,10 +450,14 @@ def bench_mlp(frameworks=LOCAL, quick=False, loss_variants=False):
         impls["torch"] = lambda: mlp_torch_step(tp, tX, toh)
     cpu = {}
     seconds = best_times(impls, repeats, warmup, cpu_out=cpu)
-    return {"name": "mlp_step", "unit": "ms", "torch_threads": threads,
-            "times": {name: s * 1e3 for name, s in seconds.items()},
-            "cpu_times": {name: s * 1e3 for name, s in cpu.items()},   # all threads
-            "grads": mlp_gradients(frameworks)}
+    result = {"name": "mlp_step", "unit": "ms", "torch_threads": threads,
+              "times": {name: s * 1e3 for name, s in seconds.items()},
+              "cpu_times": {name: s * 1e3 for name, s in cpu.items()},   # all threads
+              "grads": mlp_gradients(frameworks)}
+    if "minigrad" in frameworks:
+        result["compile"] = compile_cost(mlp_jit_setup, [*params, X, onehot],
+                                         seconds["minigrad"])
+    return result
 
 
 # ------------------------------------ 3. long scalar chain: time and memory
@@ -598,8 +672,16 @@ def format_table(op, mlp, chain, stack=None):
     row(f"1. op chain, {op['n_ops']} ops (us/op)", op["times"],
         target=f"<= {TARGETS['op_chain_us_per_op']} us/op")
     row("   the same in CPU time (us/op)", op["cpu_times"])
+    if "minigrad_jit" in op["times"]:
+        row("   mg.jit(value_and_grad) (us/op)", {**op["times"], "torch": None},
+            mine="minigrad_jit", target=f"<= {TARGETS['jit_op_chain_ratio_to_numpy']}x numpy")
+        compile_row(rows, op["compile"], op["n_ops"] * op["times"]["minigrad"] / 1e3)
     row("2. MLP train step (ms)", mlp["times"],
         target=f"<= {TARGETS['mlp_ratio_to_numpy']}x numpy")
+    if "minigrad_jit" in mlp["times"]:
+        row("   mg.jit(value_and_grad) + SGD (ms)", {**mlp["times"], "torch": None},
+            mine="minigrad_jit", target=f"<= {TARGETS['jit_mlp_ratio_to_numpy']}x numpy")
+        compile_row(rows, mlp["compile"], mlp["times"]["minigrad"])
     if "minigrad_index" in mlp["times"]:
         row("   minigrad loss by indexing (ms)", {**mlp["times"], "torch": None},
             mine="minigrad_index")
@@ -631,6 +713,13 @@ def format_table(op, mlp, chain, stack=None):
         if k == 0:
             lines.append("-" * len(lines[0]))
     return "\n".join(lines)
+
+
+def compile_row(rows, compile, eager_ms):
+    """The cost of compiling, as milliseconds and as eager steps of ``eager_ms``."""
+    rows.append(("   jit compile (ms; in eager steps)", f"{compile['seconds'] * 1e3:.1f}", "",
+                 "", f"{compile['eager_steps']:.1f} steps", f"(eager {eager_ms:.2f} ms)",
+                 f"<= {TARGETS['jit_compile_eager_steps']} eager steps"))
 
 
 def _jsonable(result):

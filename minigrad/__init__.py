@@ -52,6 +52,7 @@ from .errors import (
     MinigradError,
     SaveError,
     ShapeError,
+    TraceError,
     UfuncError,
 )
 from .exercise import Exercise
@@ -62,9 +63,11 @@ from .graph.animate import animate
 from .graph.dot import draw
 from .graph.ledger import explain
 from .graph.scope import scope
+from .jit import jit
 from .primitive import REGISTRY, Primitive, primitive
 from .serialization import load, save
 from .tensor import Tensor, as_tensor, tensor
+from .tracing import make_trace
 from .train import fit
 from .transforms import (
     elementwise_grad,
@@ -87,7 +90,7 @@ __all__ = functional.__all__ + creation.__all__ + [
     "inference_mode", "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
     "is_anomaly_check_nan_enabled", "AnomalyError",
     "grad", "value_and_grad", "jacobian", "jacrev", "jacfwd", "jvp", "hessian", "hvp", "vjp",
-    "elementwise_grad", "ggnvp",
+    "elementwise_grad", "ggnvp", "jit", "make_trace", "TraceError",
     "gradcheck", "gradgradcheck", "numerical_grad",
     "MinigradError", "ShapeError", "DTypeError", "IndexingError", "BackwardError",
     "GradcheckError", "GraphvizNotFoundError", "ClosureRequired", "Exercise",

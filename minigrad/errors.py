@@ -87,3 +87,9 @@ class AnomalyError(MinigradError, RuntimeError):
     def __init__(self, message, op=None, phase=None, where=None):
         super().__init__(message)
         self.op, self.phase, self.where = op, phase, where
+
+
+class TraceError(MinigradError, RuntimeError):
+    """``mg.jit`` or ``mg.make_trace`` met something a recorded program cannot
+    replay faithfully (a Python value read from a traced tensor, ``.backward()``
+    writing ``.grad``); the message says what to write instead."""

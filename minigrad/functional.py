@@ -67,7 +67,7 @@ def _method(fn):
 def _split_at_zero(x):
     """``x`` where it is positive (else 0) and where it is not (else 0): each
     branch of a two-sided formula gets arguments for which it cannot overflow."""
-    positive = unwrap(x) > 0
+    positive = x > 0      # on a tensor, a step mg.jit records (not a frozen mask)
     return positive, where(positive, x, 0.0), where(positive, 0.0, x)
 
 
@@ -107,7 +107,8 @@ def logsumexp(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
     axis = axis_tuple(axis)
     x = operand(x)
     data = unwrap(x)
-    shift = np.max(data, axis=axis, keepdims=True) if data.size else np.zeros((), data.dtype)
+    # The primitive on the array (not np.max): a constant of the graph that mg.jit still records.
+    shift = ops.max(data, axis=axis, keepdims=True) if data.size else np.zeros((), data.dtype)
     if not np.isfinite(shift).all():   # rows of -inf (or inf): shifting would give nan
         shift = np.where(np.isfinite(shift), shift, 0.0).astype(data.dtype)
     total = log(ops.sum(exp(x - shift), axis=axis, keepdims=True)) + shift
@@ -186,7 +187,7 @@ def leaky_relu(x, negative_slope=0.01):
             f"leaky_relu: negative_slope must be a real number, got {negative_slope!r} "
             f"({type(negative_slope).__name__}); PyTorch's default is 0.01")
     x = operand(x)
-    return where(unwrap(x) > 0, x, negative_slope * x)
+    return where(x > 0, x, negative_slope * x)
 
 
 # ------------------------------------------------------------- clamp, clip
@@ -200,9 +201,9 @@ def _clamp(fn, x, lo, hi):
     # two wheres, the lower bound first, so min > max gives max as torch.clamp does.
     out = operand(x)
     if lo is not None:
-        out = where(unwrap(out) < unwrap(lo), lo, out)
+        out = where(out < unwrap(lo), lo, out)
     if hi is not None:
-        out = where(unwrap(out) > unwrap(hi), hi, out)
+        out = where(out > unwrap(hi), hi, out)
     return out
 
 

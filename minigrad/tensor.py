@@ -10,8 +10,7 @@ values live in the ``_data`` slot, which the engine reads directly; the
 public ``data`` is a property whose assignment bumps the tensor's version
 (``bump_version``), which the backward pass checks.
 
-The default float dtype (``DEFAULT_DTYPE``, which ``mg.set_default_dtype``
-sets) lives here too: ``mg.tensor`` reads it for Python floats.
+The default float dtype (``DEFAULT_DTYPE``, set by ``mg.set_default_dtype``) lives here.
 
 This module is the bottom of the package: it imports only ``errors``.  The
 methods that compute (``x + y``, ``x.exp()``, ``x.sum()``, ``x.backward()``)
@@ -38,7 +37,6 @@ next_seq = itertools.count().__next__
 #: thread starts from the default (on) and each asyncio task keeps its own:
 #: ``no_grad`` in one thread never stops another from recording.
 GRAD_ENABLED = contextvars.ContextVar("minigrad_grad_enabled", default=True)
-
 
 #: How many recent changes of a tensor keep their stamp (for error messages).
 KEPT_CHANGES = 16
@@ -107,11 +105,20 @@ def _check_differentiable_dtype(data, where):
         )
 
 
+#: ``hook(data, dtype, array)`` while mg.jit records (program.py): a copy is a step.
+ARRAY_HOOK = [None]
+
+
 def to_array(data, dtype=None):
     """Convert user data to an ndarray of ``dtype``, or else as ``torch.tensor``
     does: Python floats to the default dtype (float64 unless
     ``set_default_dtype`` changed it), integers to int64 and booleans to bool,
     NumPy arrays and scalars with their own dtype."""
+    arr = _convert(data, dtype)
+    return arr if ARRAY_HOOK[0] is None else ARRAY_HOOK[0](data, dtype, arr)
+
+
+def _convert(data, dtype):
     if isinstance(data, Tensor):
         data = data.data
     if dtype is not None:

@@ -24,7 +24,7 @@ LAYERS = [
     {"ops"},
     {"autograd"},
     {"functional", "creation", "serialization", "ufuncs", "shape", "reductions", "linalg"},
-    {"transforms", "fresh_variables", "forward"},
+    {"transforms", "fresh_variables", "forward", "program", "tracing", "jit"},
     {"gradcheck", "losses", "graph", "exercise"},
     {"nn", "optim"},
     {"data", "utils", "train", "callbacks", "metrics", "lab"},

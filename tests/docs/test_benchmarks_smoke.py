@@ -31,7 +31,9 @@ def test_op_chain_gradient_matches_numpy(bench):
     assert grads["minigrad"].shape == (4,)
     assert np.abs(grads["numpy"]).min() > 1e-5   # the gradient has not vanished
     np.testing.assert_allclose(grads["minigrad"], grads["numpy"], rtol=1e-10, atol=0)
-    assert set(result["times"]) == {"minigrad", "numpy"}
+    assert set(result["times"]) == {"minigrad", "minigrad_jit", "numpy"}
+    assert np.array_equal(grads["minigrad_jit"], grads["minigrad"])   # compiled: bit for bit
+    assert result["compile"]["seconds"] > 0
 
 
 def test_mlp_gradients_match_numpy(bench):
@@ -43,7 +45,9 @@ def test_mlp_gradients_match_numpy(bench):
         for g, ref in zip(grads[name], grads["numpy"]):
             assert g.dtype == np.float32
             np.testing.assert_allclose(g, ref, rtol=1e-4, atol=1e-6)
-    assert set(result["times"]) == {"minigrad", "minigrad_index", "numpy"}
+    assert set(result["times"]) == {"minigrad", "minigrad_index", "minigrad_jit", "numpy"}
+    for g, ref in zip(grads["minigrad_jit"], grads["minigrad"]):
+        assert np.array_equal(g, ref)                                  # compiled: bit for bit
 
 
 def test_mlp_steps_compute_the_same_loss(bench):
@@ -113,7 +117,8 @@ def optim_bench():
 def test_gabor_sgd_final_phi_agree(optim_bench):
     result = optim_bench.bench_gabor(("minigrad", "numpy"), quick=True)
     finals = result["finals"]
-    assert set(finals) == {"minigrad", "numpy"} == set(result["times"])
+    assert set(finals) == {"minigrad", "minigrad_jit", "numpy"} == set(result["times"])
+    assert result["jit_bit_for_bit"] and result["compile"]["traces"] == 2
     assert not np.allclose(finals["numpy"], optim_bench.GABOR_PHI0)   # SGD moved phi
     optim_bench.check_gabor(result)
     np.testing.assert_allclose(finals["minigrad"], finals["numpy"], rtol=1e-9, atol=1e-9)
