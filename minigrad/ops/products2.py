@@ -232,10 +232,11 @@ def _addmm(input, mat1, mat2, beta=1, alpha=1):
     if beta == 0:         # torch: input is ignored (even NaN in it)
         return out
     term = input if beta == 1 else np.multiply(beta, input)
-    if np.result_type(out, term) == out.dtype and np.broadcast_shapes(
-            np.shape(term), out.shape) == out.shape:
-        np.add(out, term, out=out)
-        return out
+    if np.result_type(out, term) == out.dtype:
+        try:
+            return np.add(out, term, out=out)
+        except ValueError:     # term broadcasts to a larger shape than the product's
+            pass
     return out + term
 
 
