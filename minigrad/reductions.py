@@ -26,8 +26,9 @@ from collections import namedtuple
 import numpy as np
 
 from . import ops
-from .errors import DTypeError, ShapeError
+from .errors import ShapeError
 from .ops import getitem, reshape
+from .ops.scans import numpy_keywords as scan_keywords
 from .primitive import REGISTRY, composite, install_methods, normalize_axes
 from .shape import alias, dim_index, is_int, operand, shape_of
 from .tensor import Tensor, install_method, leaf, unwrap
@@ -75,18 +76,9 @@ def numpy_keywords(fn, x, dtype=None, out=None):
     """NumPy's ``dtype=`` and ``out=``, which ``np.sum(x)``, ``np.mean(x)``,
     ``np.var(x)``, ``np.max(x)`` pass to the method of that name (so those
     calls stay in the graph): ``dtype`` (a float dtype) converts ``x`` first,
-    in the graph, as ``torch.sum(x, dtype=...)`` does; ``out`` must be None."""
-    if out is not None:
-        raise TypeError(f"{fn}: out= is not supported: minigrad returns a new tensor of the "
-                        f"graph and never writes into an existing one; write y = {fn}(...)")
-    if dtype is None:
-        return x
-    dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        raise DTypeError(f"{fn}: dtype={dtype}: minigrad reduces in a floating-point dtype "
-                         f"(float32 or float64)")
-    x = operand(x)
-    return x if unwrap(x).dtype == dtype else ops.astype(x, dtype=dtype)
+    in the graph, as ``torch.sum(x, dtype=...)`` does; ``out`` must be None.
+    The checks are the scans' (``prod``, ``cumsum``, ...), one copy for all."""
+    return scan_keywords(fn, x if dtype is None else operand(x), dtype, out)
 
 
 # ------------------------------------------------------------- sum, mean

@@ -75,9 +75,11 @@ def _operand(x):
     return x if isinstance(x, (Tensor, np.ndarray)) else np.asarray(x)
 
 
-def _numpy_keywords(fn, x, dtype, out):
-    """``dtype=`` (a float dtype: ``x`` converted first, in the graph, as
-    ``torch.cumsum(x, dim, dtype=...)`` does) and ``out=`` (must be None)."""
+def numpy_keywords(fn, x, dtype=None, out=None):
+    """NumPy's and PyTorch's ``dtype=`` (a float dtype: ``x`` converted first, in
+    the graph, as ``torch.cumsum(x, dim, dtype=...)`` does) and NumPy's ``out=``
+    (must be None: minigrad never writes into an existing array), for every
+    reduction and scan that takes them."""
     if out is not None:
         raise TypeError(f"{fn}: out= is not supported: minigrad returns a new tensor of the "
                         f"graph and never writes into an existing one; write y = {fn}(...)")
@@ -167,7 +169,7 @@ def prod(x, axis=None, keepdims=None, *, dim=None, keepdim=None, dtype=None, out
         raise DTypeError(f"prod: keepdims must be a bool, got {keepdims!r}; NumPy's "
                          f"np.prod(x, axis, dtype) passes dtype third: write dtype=...")
     keepdims = bool(keepdims)
-    x = _numpy_keywords("prod", _operand(x), dtype, out)
+    x = numpy_keywords("prod", _operand(x), dtype, out)
     ndim = unwrap(x).ndim
     if axis is not None:
         items = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
@@ -254,7 +256,7 @@ cumprod_op = _builtin(
 
 def _scan(fn, op, x, axis, dim, dtype, out):
     axis = alias(fn, "axis", axis, "dim", dim)
-    x = _numpy_keywords(fn, _operand(x), dtype, out)
+    x = numpy_keywords(fn, _operand(x), dtype, out)
     if axis is None:                       # NumPy's rule: the flattened array
         return op(reshape(x, shape=(-1,)), axis=0)
     shape = unwrap(x).shape

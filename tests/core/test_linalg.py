@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pytest
+import random_matrices
 
 import minigrad as mg
 
@@ -17,12 +18,11 @@ INF = math.inf
 
 
 def square(*batch, n=3):
-    return RNG.standard_normal(batch + (n, n)) + n * np.eye(n)
+    return random_matrices.square(RNG, *batch, n=n)
 
 
 def spd(*batch, n=3):
-    b = RNG.standard_normal(batch + (n, n))
-    return b @ np.swapaxes(b, -1, -2) + n * np.eye(n)
+    return random_matrices.spd(RNG, *batch, n=n)
 
 
 # ------------------------------------------------------------------ identities

@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 import pytest
+import random_matrices
 from torch_table import Row, check_row
 
 import minigrad as mg
@@ -26,12 +27,11 @@ INF = math.inf
 
 
 def square(*batch, n=3):
-    return RNG.standard_normal(batch + (n, n)) + n * np.eye(n)
+    return random_matrices.square(RNG, *batch, n=n)
 
 
 def spd(*batch, n=3):
-    b = RNG.standard_normal(batch + (n, n))
-    return b @ np.swapaxes(b, -1, -2) + n * np.eye(n)
+    return random_matrices.spd(RNG, *batch, n=n)
 
 
 def sym(a):
