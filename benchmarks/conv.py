@@ -168,14 +168,7 @@ def format_table(result):
             rows.append((f"{label} ({unit})", _fmt(m, 3), _fmt(n, 3), _fmt(th, 3),
                          _ratio(m, n), _ratio(m, th),
                          f"<= {TARGETS['conv_ratio_to_numpy']}x numpy {status}"))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for k, r in enumerate(rows):
-        cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:-1], widths[1:-1])]
-        lines.append("  ".join(cells + [r[-1]]).rstrip())
-        if k == 0:
-            lines.append("-" * len(lines[0]))
-    return "\n".join(lines)
+    return engine.table_text(rows)
 
 
 def main(argv=None):

@@ -705,6 +705,12 @@ def format_table(op, mlp, chain, stack=None):
             row(f"   us/operand at N={size:,}",
                 {name: v[size] / size * 1e3 for name, v in stack["ms"].items()},
                 target="constant (linear in N)")
+    return table_text(rows)
+
+
+def table_text(rows):
+    """Rows of cells as an aligned text table: the first cell left-aligned, the
+    last (the target) as it is, the rest right-aligned; a rule under the header."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for k, r in enumerate(rows):
