@@ -10,9 +10,11 @@ from; each is the other's VJP (as ``getitem`` and ``unindex`` are), so a
 convolution differentiates any number of times.  A convolution is then one
 matrix product, the weight as a ``(C_out, C·kH·kW)`` matrix times that matrix
 (the channels come first so that it is one large product rather than N small
-ones, as a hand-written im2col does it), and a pooling is a reduction over
-the kernel axes: composites, with no derivative code of their own.  One
-spatial axis (``conv1d``) works the same way.
+ones, as a hand-written im2col does it), plus the bias: the primitive
+``convolution`` does the three in one node, with VJPs written with ``im2col``,
+``col2im`` and ``matmul``.  A pooling is a reduction over the kernel axes, a
+composite with no derivative code of its own.  One spatial axis (``conv1d``)
+works the same way.
 
 ``groups`` must be 1 (no grouped or depthwise convolutions yet).
 
@@ -27,15 +29,23 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import numbers
+import weakref
 
 import numpy as np
 
 from ..errors import ShapeError
-from ..tensor import Tensor, unwrap
+from ..tensor import GRAD_ENABLED, Tensor, unwrap
 from . import core
 from .declare import builtin, cast_like, composite
-from .products2 import addmm
+from .windows import (
+    check_fits,
+    output_size,
+    padding_pairs,
+    reference_col2im,
+    reference_im2col,
+    reference_padded,
+    window_ints,
+)
 
 #: The public names this module declares (``mg.<name>``).
 __all__ = []
@@ -46,16 +56,6 @@ def _builtin(name, forward, *vjps, **declaration):
 
 
 # ------------------------------------------------------------ window geometry
-def output_size(size, kernel, stride, padding, dilation):
-    """Length of one output axis: how many windows fit along an input axis of
-    ``size`` padded by ``padding = (before, after)``.
-
-    >>> output_size(8, 3, 1, (1, 1), 1), output_size(7, 3, 2, (0, 0), 2)
-    (8, 2)
-    """
-    return (size + padding[0] + padding[1] - dilation * (kernel - 1) - 1) // stride + 1
-
-
 # Cached: a network calls a layer with the same geometry at every step, and
 # building the slices costs as much as copying a small image.
 @functools.lru_cache(maxsize=256)
@@ -128,39 +128,6 @@ def _col2im(g, kernel_size, stride, padding, dilation, shape):
     return (total[(Ellipsis, *inner)] if padded != spatial else total).swapaxes(0, 1)
 
 
-def _reference_padded(x, padding, fill):
-    return np.pad(x, ((0, 0), (0, 0), *padding), constant_values=fill)
-
-
-def _reference_im2col(x, kernel_size, stride, padding, dilation, fill=0.0):
-    # Element by element: cols[c, *k, n, *o] = padded[n, c, o*stride + k*dilation].
-    xp = _reference_padded(x, padding, fill)
-    out = tuple(output_size(n, k, s, p, d) for n, k, s, p, d in
-                zip(x.shape[2:], kernel_size, stride, padding, dilation))
-    cols = np.zeros(x.shape[:2] + tuple(kernel_size) + out, dtype=x.dtype)
-    for k in np.ndindex(*kernel_size):
-        for o in np.ndindex(*out):
-            at = tuple(oi * s + ki * d for oi, ki, s, d in zip(o, k, stride, dilation))
-            cols[(slice(None), slice(None), *k, *o)] = xp[(slice(None), slice(None), *at)]
-    cols = np.moveaxis(cols, 0, 1 + len(kernel_size))
-    return cols.reshape(x.shape[1] * math.prod(kernel_size), -1)
-
-
-def _reference_col2im(g, kernel_size, stride, padding, dilation, shape):
-    spatial = shape[2:]
-    xp = np.zeros(tuple(shape[:2]) + tuple(n + lo + hi for n, (lo, hi) in
-                                           zip(spatial, padding)))
-    out = tuple(output_size(n, k, s, p, d) for n, k, s, p, d in
-                zip(spatial, kernel_size, stride, padding, dilation))
-    g = np.moveaxis(g.reshape((shape[1],) + tuple(kernel_size) + (shape[0],) + out),
-                    1 + len(kernel_size), 0)
-    for k in np.ndindex(*kernel_size):
-        for o in np.ndindex(*out):
-            at = tuple(oi * s + ki * d for oi, ki, s, d in zip(o, k, stride, dilation))
-            xp[(slice(None), slice(None), *at)] += g[(slice(None), slice(None), *k, *o)]
-    return xp[(Ellipsis, *(slice(lo, lo + n) for n, (lo, _) in zip(spatial, padding)))]
-
-
 _IM2COL_SAMPLES = [
     (((2, 3, 5, 5),), dict(kernel_size=(3, 3), stride=(1, 1), padding=((1, 1), (1, 1)),
                            dilation=(1, 1))),
@@ -183,7 +150,7 @@ im2col = _builtin(
         g, kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation,
         shape=x.shape),
     rules=("col2im(g): every window of g added back where it was read",),
-    samples=_IM2COL_SAMPLES, reference=_reference_im2col, public=False)
+    samples=_IM2COL_SAMPLES, reference=reference_im2col, public=False)
 
 col2im = _builtin(
     "col2im", _col2im,
@@ -191,7 +158,7 @@ col2im = _builtin(
         g, kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation),
     rules=("im2col(g): the windows of g",),
     samples=[_col2im_sample(shapes[0], kwargs) for shapes, kwargs in _IM2COL_SAMPLES],
-    reference=_reference_col2im, public=False)
+    reference=reference_col2im, public=False)
 
 
 # ------------------------------------------------------- max with a first winner
@@ -225,49 +192,6 @@ def _shape(a):
     return a.shape if isinstance(a, (Tensor, np.ndarray)) else np.shape(a)
 
 
-def _ints(value, d, name, where, low):
-    """``value`` (an int or a sequence of ``d`` ints) as a tuple of ``d`` ints >= low."""
-    if type(value) is tuple and len(value) == d and all(type(v) is int and v >= low
-                                                         for v in value):
-        return value                     # the common cases, checked cheaply
-    if type(value) is int and value >= low:
-        return (value,) * d
-    given = value
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        value = (int(value),) * d
-    try:
-        value = tuple(value)
-    except TypeError:
-        value = None
-    if (value is None or len(value) != d or any(
-            not isinstance(v, numbers.Integral) or isinstance(v, bool) for v in value)):
-        raise TypeError(f"{where}: {name} must be an int or a tuple of {d} ints, got "
-                        f"{given!r}")
-    if min(value) < low:
-        raise ValueError(f"{where}: {name} must be at least {low}, got {value}")
-    return tuple(int(v) for v in value)
-
-
-def _padding(padding, kernel_size, stride, dilation, where):
-    """PyTorch's ``padding`` (an int, a tuple, ``'valid'`` or ``'same'``) as
-    ``(before, after)`` per spatial axis."""
-    d = len(kernel_size)
-    if isinstance(padding, str):
-        if padding == "valid":
-            return ((0, 0),) * d
-        if padding != "same":
-            raise ValueError(f"{where}: padding must be 'valid', 'same', an int or a tuple "
-                             f"of {d} ints, got {padding!r}")
-        if any(s != 1 for s in stride):
-            raise ValueError(f"{where}: padding='same' is not supported for strided "
-                             f"convolutions (stride={stride}), as in PyTorch; pad "
-                             f"explicitly with an int or a tuple instead")
-        # PyTorch puts the odd element of an even total after the input.
-        totals = [dl * (k - 1) for k, dl in zip(kernel_size, dilation)]
-        return tuple((t // 2, t - t // 2) for t in totals)
-    return tuple((p, p) for p in _ints(padding, d, "padding", where, 0))
-
-
 def _batched(x, d, where, what="input"):
     """``x`` with a batch axis (PyTorch takes one unbatched example too), and
     whether one was added."""
@@ -285,43 +209,118 @@ def _unbatch(y, unbatched):
     return core.reshape(y, shape=_shape(y)[1:]) if unbatched else y
 
 
-def _check_fits(spatial, kernel_size, stride, padding, dilation, where):
-    out = tuple(output_size(n, k, s, p, dl) for n, k, s, p, dl in
-                zip(spatial, kernel_size, stride, padding, dilation))
-    if min(out) < 1:
-        raise ShapeError(f"{where}: the input's spatial size {tuple(spatial)} padded by "
-                         f"{padding} is smaller than the kernel {kernel_size} with dilation "
-                         f"{dilation}; the output would have size {out}. Pad the input or "
-                         f"use a smaller kernel")
-    return out
-
-
 # ------------------------------------------------------------- convolution
 def _conv(input, weight, bias, stride, padding, dilation, groups, d, where):
     if groups != 1:
         raise ValueError(f"{where}: only groups=1 is supported (no grouped or depthwise "
                          f"convolution yet), got groups={groups!r}")
     x, unbatched = _batched(input, d, where)
-    (n, c, *spatial), w_shape = _shape(x), _shape(weight)
+    (_, c, *spatial), w_shape = _shape(x), _shape(weight)
     if len(w_shape) != d + 2 or w_shape[1] != c:
         raise ShapeError(f"{where}: the weight must have shape (C_out, C_in={c}, "
                          f"{', '.join('k' * d)}) for an input of shape {_shape(input)}, "
                          f"got {w_shape}")
     c_out, kernel_size = w_shape[0], tuple(w_shape[2:])
-    stride = _ints(stride, d, "stride", where, 1)
-    dilation = _ints(dilation, d, "dilation", where, 1)
-    pad = _padding(padding, kernel_size, stride, dilation, where)
+    stride = window_ints(stride, d, "stride", where, 1)
+    dilation = window_ints(dilation, d, "dilation", where, 1)
+    pad = padding_pairs(padding, kernel_size, stride, dilation, where)
     if bias is not None and _shape(bias) != (c_out,):
         raise ShapeError(f"{where}: the bias must have shape ({c_out},), one per output "
                          f"channel, got {_shape(bias)}")
-    out = _check_fits(spatial, kernel_size, stride, pad, dilation, where)
-    cols = im2col(x, kernel_size=kernel_size, stride=stride, padding=pad, dilation=dilation)
-    # (C_out, C·k) @ (C·k, N·L): one large product for the whole batch.
-    w2 = core.reshape(weight, shape=(c_out, c * math.prod(kernel_size)))
-    # With a bias, addmm adds it into the product's own array: one node, one array less.
-    y = (core.matmul(w2, cols) if bias is None
-         else addmm(core.reshape(bias, shape=(c_out, 1)), w2, cols))
-    return _unbatch(_channels_second(core.reshape(y, shape=(c_out, n) + out)), unbatched)
+    check_fits(spatial, kernel_size, stride, pad, dilation, where)
+    return _unbatch(convolution(x, weight, bias, stride=stride, padding=pad,
+                                dilation=dilation), unbatched)
+
+
+# One primitive for the whole layer (im2col, one product, the bias added in the
+# product's own array), not a chain of six nodes: on a small layer the nodes'
+# bookkeeping cost as much as the arithmetic.  Its VJPs are written with
+# im2col, col2im and matmul, so it differentiates again like the chain did.
+_COLUMNS = {}        # id(output array) -> (weak reference to it, its im2col columns)
+
+
+def _convolution(x, w, b=None, *, stride, padding, dilation):
+    """The convolution of ``x`` ``(N, C, *spatial)`` with ``w`` ``(C_out, C, *k)``
+    plus ``b`` ``(C_out,)`` (or None); ``padding`` holds ``(before, after)`` pairs.
+
+    >>> import numpy as np
+    >>> convolution(np.ones((1, 1, 3)), np.ones((1, 1, 2)), np.array([0.5]), stride=(1,),
+    ...             padding=((0, 0),), dilation=(1,))
+    array([[[2.5, 2.5]]])
+    """
+    c_out, kernel_size = w.shape[0], w.shape[2:]
+    cols = _im2col(x, kernel_size, stride, padding, dilation)
+    y = np.matmul(w.reshape(c_out, -1), cols)
+    if b is not None:
+        y = _add_in_place(y, np.reshape(b, (c_out, 1)))
+    _, out, _ = _geometry(x.shape[2:], kernel_size, stride, padding, dilation)
+    result = y.reshape((c_out, x.shape[0]) + out).swapaxes(0, 1)
+    if GRAD_ENABLED.get():       # kept for the weight's VJP while the output lives
+        key = id(result)
+        _COLUMNS[key] = (weakref.ref(result, lambda _, key=key: _COLUMNS.pop(key, None)), cols)
+    return result
+
+
+def _add_in_place(y, b):
+    return np.add(y, b, out=y) if np.result_type(y, b) == y.dtype else y + b
+
+
+def _columns(x, out, w, stride, padding, dilation):
+    """The forward's im2col columns when ``out`` is its array, else computed again
+    (with the primitive: under ``create_graph`` they stay in the graph)."""
+    if isinstance(out, np.ndarray):
+        kept = _COLUMNS.get(id(out))
+        if kept is not None and kept[0]() is out:
+            return kept[1]
+    return im2col(x, kernel_size=tuple(_shape(w)[2:]), stride=stride, padding=padding,
+                  dilation=dilation)
+
+
+_G_MATRIX = [None]   # (g, its matrix): the input's and the weight's VJPs share one copy
+
+
+def _g_matrix(g):
+    """``g`` ``(N, C_out, *out)`` as the ``(C_out, N·L)`` matrix of the product (a copy)."""
+    last = _G_MATRIX[0]
+    if last is not None and last[0] is g:
+        return last[1]
+    shape = _shape(g)
+    matrix = core.reshape(core.transpose(g, axes=(1, 0) + tuple(range(2, len(shape)))),
+                          shape=(shape[1], -1))
+    if isinstance(g, np.ndarray):
+        _G_MATRIX[0] = (g, matrix)
+    return matrix
+
+
+def _convolution_vjp_x(g, out, x, w, b=None, *, stride, padding, dilation):
+    w2 = core.reshape(w, shape=(_shape(w)[0], -1))
+    return col2im(core.matmul(core.transpose(w2, axes=(1, 0)), _g_matrix(g)),
+                  kernel_size=tuple(_shape(w)[2:]), stride=stride, padding=padding,
+                  dilation=dilation, shape=_shape(x))
+
+
+def _convolution_vjp_w(g, out, x, w, b=None, *, stride, padding, dilation):
+    cols = _columns(x, out, w, stride, padding, dilation)
+    return core.reshape(core.matmul(_g_matrix(g), core.transpose(cols, axes=(1, 0))),
+                        shape=_shape(w))
+
+
+def _convolution_vjp_b(g, out, x, w, b=None, *, stride, padding, dilation):
+    return core.sum(g, axis=(0,) + tuple(range(2, len(_shape(g)))))
+
+
+convolution = _builtin(
+    "convolution", _convolution, _convolution_vjp_x, _convolution_vjp_w, _convolution_vjp_b,
+    rules=("col2im(Wᵀ g)", "g · columnsᵀ", "g summed over N and positions"),
+    samples=[(((2, 3, 5, 5), (4, 3, 3, 3), (4,)),
+              dict(stride=(1, 1), padding=((1, 1), (1, 1)), dilation=(1, 1))),
+             (((1, 2, 6, 7), (3, 2, 2, 3), (3,)),
+              dict(stride=(2, 1), padding=((0, 1), (2, 0)), dilation=(1, 2))),
+             (((2, 2, 7), (2, 2, 3), (2,)), dict(stride=(2,), padding=((1, 1),),
+                                                  dilation=(2,)))],
+    reference=lambda x, w, b, stride, padding, dilation: _reference_conv(
+        reference_padded(x, padding, 0.0), w, b, stride=stride, dilation=dilation),
+    public=False)
 
 
 def _channels_second(y):
@@ -332,9 +331,9 @@ def _channels_second(y):
 def _reference_conv(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
     # A sum over kernel positions, one output position at a time.
     d = w.ndim - 2
-    stride, dilation = _ints(stride, d, "", "", 1), _ints(dilation, d, "", "", 1)
-    pad = _padding(padding, w.shape[2:], stride, dilation, "")
-    xp = _reference_padded(x, pad, 0.0)
+    stride, dilation = window_ints(stride, d, "", "", 1), window_ints(dilation, d, "", "", 1)
+    pad = padding_pairs(padding, w.shape[2:], stride, dilation, "")
+    xp = reference_padded(x, pad, 0.0)
     out = tuple(output_size(n, k, s, p, dl) for n, k, s, p, dl in
                 zip(x.shape[2:], w.shape[2:], stride, pad, dilation))
     y = np.zeros((x.shape[0], w.shape[0]) + out)
@@ -402,23 +401,23 @@ def _pool_arguments(x, kernel_size, stride, padding, dilation, ceil_mode, where)
         raise ValueError(f"{where}: ceil_mode=True is not supported; pad the input so "
                          f"that the windows cover it instead")
     x, unbatched = _batched(x, 2, where)
-    kernel_size = _ints(kernel_size, 2, "kernel_size", where, 1)
-    stride = kernel_size if stride is None else _ints(stride, 2, "stride", where, 1)
-    dilation = _ints(dilation, 2, "dilation", where, 1)
-    pads = _ints(padding, 2, "padding", where, 0)
+    kernel_size = window_ints(kernel_size, 2, "kernel_size", where, 1)
+    stride = kernel_size if stride is None else window_ints(stride, 2, "stride", where, 1)
+    dilation = window_ints(dilation, 2, "dilation", where, 1)
+    pads = window_ints(padding, 2, "padding", where, 0)
     if any(p > k // 2 for p, k in zip(pads, kernel_size)):
         raise ValueError(f"{where}: padding {pads} must be at most half of kernel_size "
                          f"{kernel_size}, as in PyTorch")
     pad = tuple((p, p) for p in pads)
-    out = _check_fits(_shape(x)[2:], kernel_size, stride, pad, dilation, where)
+    out = check_fits(_shape(x)[2:], kernel_size, stride, pad, dilation, where)
     return x, unbatched, kernel_size, stride, pad, dilation, out
 
 
 def _reference_pool(x, kernel_size, stride, padding, dilation, fill, reduce):
-    k, s = _ints(kernel_size, 2, "", "", 1), None if stride is None else stride
-    s = k if s is None else _ints(s, 2, "", "", 1)
-    p, dl = _ints(padding, 2, "", "", 0), _ints(dilation, 2, "", "", 1)
-    xp = _reference_padded(x, tuple((q, q) for q in p), fill)
+    k, s = window_ints(kernel_size, 2, "", "", 1), None if stride is None else stride
+    s = k if s is None else window_ints(s, 2, "", "", 1)
+    p, dl = window_ints(padding, 2, "", "", 0), window_ints(dilation, 2, "", "", 1)
+    xp = reference_padded(x, tuple((q, q) for q in p), fill)
     out = [output_size(n, ki, si, (pi, pi), di)
            for n, ki, si, pi, di in zip(x.shape[2:], k, s, p, dl)]
     y = np.zeros(x.shape[:2] + tuple(out))

@@ -231,3 +231,36 @@ def test_errors_say_what_is_wrong(call, error, words):
         call()
     for word in words:
         assert word in str(info.value)
+
+
+def test_the_layer_keeps_its_columns_only_while_its_output_lives():
+    # The weight's VJP reuses the forward's im2col columns, kept beside the
+    # output under a weak reference: they go when the output goes, and nothing
+    # is kept when no graph is recorded.
+    import gc
+
+    from minigrad.ops.conv import _COLUMNS
+    before = len(_COLUMNS)
+    x = mg.tensor(np.ones((2, 1, 5, 5)), requires_grad=True)
+    w = mg.tensor(np.ones((3, 1, 3, 3)), requires_grad=True)
+    y = mg.conv2d(x, w, padding=1)
+    assert len(_COLUMNS) == before + 1
+    y.sum().backward()
+    np.testing.assert_allclose(w.grad, mg.conv2d(x.detach(), w.detach(), padding=1).data.sum()
+                               / 3 / 9 * 0 + _naive_weight_grad(x.data), rtol=1e-12)
+    del y
+    gc.collect()
+    assert len(_COLUMNS) == before
+    with mg.no_grad():
+        mg.conv2d(x, w, padding=1)
+    assert len(_COLUMNS) == before
+
+
+def _naive_weight_grad(x):
+    """d sum(conv2d(x, w, padding=1)) / dw for one input channel: each kernel
+    entry sums the padded input over the window positions it meets."""
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    h, w = x.shape[2:]
+    grad = np.array([[padded[:, :, i:i + h, j:j + w].sum() for j in range(3)]
+                     for i in range(3)])
+    return np.broadcast_to(grad, (3, 1, 3, 3))
