@@ -291,7 +291,7 @@ def generate(program):
                 continue
             if expr and eq.unbroadcast is None:
                 seen[expr] = out
-            expr = expr or call(eq.fn, eq.ins, eq.kwargs, f"{eq.name}_vjp{eq.index}")
+            expr = expr or call(eq.fn, eq.ins, eq.kwargs, f"{eq.name}_{kind}{eq.index}")
         if expr is not None:
             lines.append(f"    {out} = {expr}")
         if kind in ("vjp", "part") and eq.unbroadcast is not None:
