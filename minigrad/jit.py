@@ -100,8 +100,11 @@ class Compiled:
                                           else None for a in args]))
             if entry is not None and entry.verified and TRACING.get() is None:
                 return entry.code(*args)
-        if TRACING.get() is not None:
-            return self.f(*args, **kwargs)      # inside another trace: record f itself
+        if TRACING.get() is not None or _differentiated(args, kwargs):
+            # Inside another trace: record f itself.  A tensor that requires grad (a
+            # transform's variable: grad(jit(f)), jvp(jit(f))): f on it, in its graph,
+            # since the compiled code returns arrays, whose derivative would be zero.
+            return self.f(*args, **kwargs)
         key, flat = self._signature(args, kwargs)
         entry = self.cache.get(key)
         if entry is None:
@@ -211,6 +214,12 @@ def _first_difference(program, fresh, flat):
         if eq.kind != "split" and not _same(env[eq.out], fresh.values[other.out]):
             return f": step {n} ('{eq.name}', a {eq.phase} step) is the first to differ"
     return ""
+
+
+def _differentiated(args, kwargs):
+    """Whether a tensor that requires grad is among the arguments."""
+    return any(isinstance(x, Tensor) and x.requires_grad
+               for x in flatten((args, kwargs))[0])
 
 
 def _hashable(value, what):
