@@ -32,7 +32,10 @@ computation, recorded as a graph (reverse over forward).  When nothing outside
 needs that record, tangents are computed on plain arrays, which is faster.
 
 **Zero cost when off.**  ``Primitive.__call__`` gets a layer that carries
-tangents only while some ``jvp`` runs (as ``detect_anomaly`` does).
+tangents only while some ``jvp`` runs (as ``detect_anomaly`` does).  Under a
+trace (``mg.make_trace``, ``mg.jit``) each JVP call on arrays is also recorded
+as one step of the program (``traced_tangent``), so a compiled ``jvp`` replays
+the same NumPy calls as the eager one.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ import weakref
 
 import numpy as np
 
+from .autograd import is_grad_enabled
 from .errors import TraceError
 from .primitive import Primitive
 from .program import Const, flatten, run_equation, unflatten
@@ -217,9 +218,9 @@ def _first_difference(program, fresh, flat):
 
 
 def _differentiated(args, kwargs):
-    """Whether a tensor that requires grad is among the arguments."""
-    return any(isinstance(x, Tensor) and x.requires_grad
-               for x in flatten((args, kwargs))[0])
+    """Whether a tensor that requires grad is among the arguments (grad mode on)."""
+    return is_grad_enabled() and any(isinstance(x, Tensor) and x.requires_grad
+                                     for x in flatten((args, kwargs))[0])
 
 
 def _hashable(value, what):

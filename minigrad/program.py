@@ -11,6 +11,9 @@ recorded while a function ran once on example values:
   engine's own steps are replayed: the sum that undoes broadcasting (planned
   on the first replay) and the addition of a gradient that reaches a tensor
   twice (an ``add`` step);
+* a **JVP call**: argument ``i``'s part of an op's tangent under ``mg.jvp``
+  (``op.jvp[i]`` on the argument's tangent, the output and the operands; the
+  listing shows it indented under ``-- tangent of`` its output);
 * a few NumPy steps done outside primitives (``x > 0``, the copy
   ``mg.tensor`` or a transform makes of an argument, a reshape of a result).
 
@@ -43,7 +46,8 @@ class Equation:
     """One step of a program: ``outs = kind(ins, **params)``.
 
     ``kind`` is ``"primitive"`` (``op.forward``), ``"vjp"`` (argument ``index``
-    of ``op``'s VJP, operands ``g, out, *saved``), ``"split"`` (a variadic
+    of ``op``'s VJP, operands ``g, out, *saved``), ``"jvp"`` (``fn``, argument
+    ``index``'s JVP, operands ``t, out, *args``; ``phase`` "tangent"), ``"split"`` (a variadic
     op's VJP giving every part at once) with ``"part"`` (one of them),
     ``"add"`` (two gradients of one tensor), ``"call"`` (a NumPy function
     ``fn``, named ``name``) or ``"view"`` (a reshape).  ``ins`` holds slot

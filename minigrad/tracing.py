@@ -3,15 +3,17 @@
 ``make_trace(f)(*args)`` (JAX's ``make_jaxpr``) and ``mg.jit`` run ``f`` with
 each array argument as a tensor and record every step computed from them
 (``program.py`` says which steps there are).  Recording costs nothing when
-off: as ``anomaly.py`` does, the recorder swaps in its versions of
-``Primitive.__call__``, ``autograd.run_backward``, the copy hook of
-``to_array`` and a few Tensor methods only while some thread traces, and puts
-back what was there (so it stacks on anomaly mode or another mode that
-swapped first).  The swapped Tensor methods are the comparisons (recorded as
-steps) and the conversions to Python values (``bool``, ``float``, ``int``,
-``.item()``): on a traced tensor those raise a
+off: as anomaly and forward mode do, the recorder is a layer of
+``Primitive.__call__`` (``add_call_layer``), the innermost one, so a call is
+recorded before forward mode computes its tangent, whatever order the modes
+began in; and it swaps in its versions of ``autograd.run_backward``, the copy
+hook of ``to_array`` and a few Tensor methods only while some thread traces,
+putting back what was there.  The swapped Tensor methods are the comparisons
+(recorded as steps) and the conversions to Python values (``bool``,
+``float``, ``int``, ``.item()``): on a traced tensor those raise a
 [`TraceError`][minigrad.errors.TraceError], since a branch taken on today's
-value would be frozen into the program.
+value would be frozen into the program.  A ``jvp`` inside the trace records
+each op's JVP call as one step (``forward.py``, ``Recorder.jvp_step``).
 """
 
 from __future__ import annotations
@@ -381,7 +383,8 @@ def make_trace(f, static_argnums=()):
     JAX's ``make_jaxpr``: the listing shows each primitive call of the
     forward pass and, when ``f`` differentiates (``mg.grad``,
     ``mg.value_and_grad``), each VJP call of the backward pass, with the
-    shapes and dtypes of what it makes.
+    shapes and dtypes of what it makes; under ``mg.jvp``, each op's JVP
+    calls, under a ``-- tangent of`` line.
 
     >>> import numpy as np, minigrad as mg
     >>> print(mg.make_trace(mg.grad(lambda x: mg.tanh(x * 2.0).sum()))(np.ones(3)))
