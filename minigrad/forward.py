@@ -32,7 +32,10 @@ computation, recorded as a graph (reverse over forward).  When nothing outside
 needs that record, tangents are computed on plain arrays, which is faster.
 
 **Zero cost when off.**  ``Primitive.__call__`` gets a layer that carries
-tangents only while some ``jvp`` runs (as ``detect_anomaly`` does).
+tangents only while some ``jvp`` runs (as ``detect_anomaly`` does).  Under a
+trace (``mg.make_trace``, ``mg.jit``) each JVP call on arrays is also recorded
+as one step of the program (``traced_tangent``), so a compiled ``jvp`` replays
+the same NumPy calls as the eager one.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from .fresh_variables import constant, constant_output, tree_map, variables
 from .primitive import REGISTRY, add_call_layer, remove_call_layer
 from .primitive import constant as operand
 from .tensor import Tensor, leaf, to_array
+from .tracing import TRACING, recording
 
 __all__ = ["jvp", "jacfwd"]
 
@@ -65,11 +69,12 @@ class Level:
     as a closed-over parameter), or into an operand's tangent (``recorded``):
     then it is computed on tensors, so that ``backward`` reaches that graph."""
 
-    __slots__ = ("tangents", "record")
+    __slots__ = ("tangents", "record", "trace")
 
-    def __init__(self, record):
+    def __init__(self, record, trace=None):
         self.tangents = {}
         self.record = record
+        self.trace = trace          # the recorder of a trace (mg.jit) this jvp runs in
 
 
 #: The levels of the running ``jvp`` calls in this thread (or task), outermost first.
@@ -83,7 +88,7 @@ def _hold(n):
     with _lock:
         _live[0] += n
         if _live[0] == 1 and n > 0:
-            add_call_layer("forward", _wrap)
+            add_call_layer("forward", _wrap, depth=2)
         elif _live[0] == 0:
             remove_call_layer("forward")
 
@@ -128,12 +133,20 @@ def push_tangents(op, args, kwargs, out, levels):
             i += 1
         if ts is None:
             continue
+        rec = level.trace
+        if rec is not None and rec.paused:
+            rec = None                  # inside a recorded step: its NumPy is not recorded
         if record:
             token = LEVELS.set(levels[:k])   # only the enclosing levels watch this computation
+            before = rec.tangent_begin(out) if rec is not None else None
             try:
                 tangent = tangent_of_call(op, ts, out, args, kwargs, True)
             finally:
                 LEVELS.reset(token)
+                if rec is not None:
+                    rec.tangent_end(before)
+        elif rec is not None:           # on arrays, each JVP call a step of the trace
+            tangent = traced_tangent(rec, op, ts, out, args, kwargs)
         else:                           # on arrays: no primitive call here makes a tensor
             tangent = tangent_of_call(op, ts, out, args, kwargs, False)
         if tangent is not None:
@@ -167,6 +180,52 @@ def tangent_of_call(op, ts, out, args, kwargs, record):
     if getattr(total, "shape", ()) != shape:      # a broadcast operand: its tangent too
         total = REGISTRY["broadcast_to"](total, shape=shape)
     return total
+
+
+def traced_tangent(rec, op, ts, out, args, kwargs):
+    """``tangent_of_call`` on arrays while a trace records (``mg.make_trace``,
+    ``mg.jit``): each argument's JVP is one step of the program, as each VJP is
+    in a backward pass, which the replay runs on arrays as eager forward mode does."""
+    o = out._data
+    xs = out._values if out._op is op else tuple(
+        a._data if isinstance(a, Tensor) else operand(a) for a in args)
+    jvps = op.jvps or ()
+    total = None
+    before = rec.tangent_begin(out)
+    try:
+        for i, t in enumerate(ts):
+            if t is None:
+                continue
+            rule, how = (jvps[i], "declared") if i < len(jvps) and jvps[i] is not None \
+                else _derived_rule(op, i)
+            if rule is None:
+                continue                # not a differentiable argument
+            if how == "elementwise" and getattr(t, "shape", ()) != o.shape:
+                t = REGISTRY["broadcast_to"](t, shape=o.shape)     # recorded: arrays in
+            part = rec.jvp_step(op, i, rule, how, t, o, xs, kwargs)
+            if part is not None:
+                total = part if total is None else rec.sum_step(total, part)
+        if total is not None and getattr(total, "shape", ()) != o.shape:
+            total = REGISTRY["broadcast_to"](total, shape=o.shape)
+    finally:
+        rec.tangent_end(before)
+    return total
+
+
+def _derived_rule(op, i):
+    """Argument ``i``'s JVP as a function of ``(t, out, *args, **kwargs)`` for an op
+    that declares none, and which way ``derived_jvp`` finds it (the listing says)."""
+    if op.vjps is None:
+        derived_jvp(op, i, None, None, (), {}, False)     # raises: no derivative yet
+    if op.vjps[i] is None:
+        return None, None
+    if op.differentiable_vjp and op.kind == "elementwise":
+        return op.vjps[i], "elementwise"
+
+    def rule(t, o, *xs, **kwargs):
+        return derived_jvp(op, i, t, o, xs, kwargs, False)
+    rule.__name__ = f"{op.name}_jvp{i}"
+    return rule, "transpose" if op.differentiable_vjp else "numpy"
 
 
 def derived_jvp(op, i, t, o, xs, kwargs, record):
@@ -273,7 +332,7 @@ def _jvp(f, args, kwargs, nums, tangents, who):
         ts = [_tangent_array(t, x, i, who) for i, (t, x) in enumerate(zip(tangents, xs))]
         record = bool(outer) or connect and (
             any(x._op is not None for x in xs) or any(isinstance(t, Tensor) for t in ts))
-        level = Level(record)
+        level = Level(record, TRACING.get())
         for x, t in zip(xs, ts):
             level.tangents[id(x)] = (x, t, record)
         _hold(1)
@@ -295,7 +354,11 @@ def _tangent_out(o, level, who):
     if isinstance(o, Tensor):
         entry = level.tangents.get(id(o))
         if entry is not None and entry[0] is o:
-            return entry[1]
+            t = entry[1]
+            if level.trace is not None and t.__class__ is not np.ndarray and not isinstance(
+                    t, Tensor):
+                return level.trace.as_array(t)     # a 0-d tangent: the array is a step
+            return t
         return np.zeros(o.shape, dtype=o.dtype)   # o does not depend on the primals
     return np.zeros_like(constant_output(o, who))
 
@@ -374,4 +437,13 @@ def _jacobian_columns(f, args, kwargs, i):
         stacked = REGISTRY["concatenate"](
             *[REGISTRY["reshape"](c, shape=out_shape + (1,)) for c in columns], axis=-1)
         return REGISTRY["reshape"](stacked, shape=out_shape + data.shape)
-    return np.stack(columns, axis=-1).reshape(out_shape + data.shape)
+    rec = recording()
+    if rec is not None:                 # under a trace: the stacking is a step too
+        jac = _stack_columns(*columns, shape=out_shape + data.shape)
+        rec.call("jacfwd_columns", _stack_columns, columns, jac, shape=out_shape + data.shape)
+        return jac
+    return _stack_columns(*columns, shape=out_shape + data.shape)
+
+
+def _stack_columns(*columns, shape):
+    return np.stack(columns, axis=-1).reshape(shape)

@@ -27,6 +27,7 @@ import weakref
 
 import numpy as np
 
+from .autograd import is_grad_enabled
 from .errors import TraceError
 from .primitive import Primitive
 from .program import Const, flatten, run_equation, unflatten
@@ -100,8 +101,11 @@ class Compiled:
                                           else None for a in args]))
             if entry is not None and entry.verified and TRACING.get() is None:
                 return entry.code(*args)
-        if TRACING.get() is not None:
-            return self.f(*args, **kwargs)      # inside another trace: record f itself
+        if TRACING.get() is not None or _differentiated(args, kwargs):
+            # Inside another trace: record f itself.  A tensor that requires grad (a
+            # transform's variable: grad(jit(f)), jvp(jit(f))): f on it, in its graph,
+            # since the compiled code returns arrays, whose derivative would be zero.
+            return self.f(*args, **kwargs)
         key, flat = self._signature(args, kwargs)
         entry = self.cache.get(key)
         if entry is None:
@@ -213,6 +217,12 @@ def _first_difference(program, fresh, flat):
     return ""
 
 
+def _differentiated(args, kwargs):
+    """Whether a tensor that requires grad is among the arguments (grad mode on)."""
+    return is_grad_enabled() and any(isinstance(x, Tensor) and x.requires_grad
+                                     for x in flatten((args, kwargs))[0])
+
+
 def _hashable(value, what):
     try:
         hash(value)
@@ -291,7 +301,7 @@ def generate(program):
                 continue
             if expr and eq.unbroadcast is None:
                 seen[expr] = out
-            expr = expr or call(eq.fn, eq.ins, eq.kwargs, f"{eq.name}_vjp{eq.index}")
+            expr = expr or call(eq.fn, eq.ins, eq.kwargs, f"{eq.name}_{kind}{eq.index}")
         if expr is not None:
             lines.append(f"    {out} = {expr}")
         if kind in ("vjp", "part") and eq.unbroadcast is not None:

@@ -234,11 +234,14 @@ _base = [PLAIN_CALL]            # what the layers wrap
 _installed = [PLAIN_CALL]       # what the last rebuild installed
 
 
-def add_call_layer(key, wrap):
+def add_call_layer(key, wrap, depth=1):
     """Wrap ``Primitive.__call__`` while a mode is on: ``wrap(below)`` returns the
     new call, which calls ``below``.  Layers compose (each mode is added and
-    removed by its key, in any order) and the plain call is back when none is on."""
-    _LAYERS[key] = wrap
+    removed by its key, in any order) and the plain call is back when none is on.
+    ``depth`` orders them whatever order they were added in: the smallest wraps
+    the plain call directly (the trace recorder, 0, so that a call is recorded
+    before forward mode, 2, computes its tangent from it)."""
+    _LAYERS[key] = (depth, wrap)
     _rebuild()
 
 
@@ -248,12 +251,17 @@ def remove_call_layer(key):
         _rebuild()
 
 
+def call_layers():
+    """The keys of the layers on now, innermost first."""
+    return [key for key, _ in sorted(_LAYERS.items(), key=lambda item: item[1][0])]
+
+
 def _rebuild():
     current = Primitive.__call__
     if current is not _installed[0]:
         _base[0] = current          # swapped in by other code since: keep it beneath
     call = _base[0]
-    for wrap in _LAYERS.values():
+    for _, wrap in sorted(_LAYERS.values(), key=lambda layer: layer[0]):
         call = wrap(call)
     Primitive.__call__ = _installed[0] = call
 

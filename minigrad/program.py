@@ -11,6 +11,9 @@ recorded while a function ran once on example values:
   engine's own steps are replayed: the sum that undoes broadcasting (planned
   on the first replay) and the addition of a gradient that reaches a tensor
   twice (an ``add`` step);
+* a **JVP call**: argument ``i``'s part of an op's tangent under ``mg.jvp``
+  (``op.jvp[i]`` on the argument's tangent, the output and the operands; the
+  listing shows it indented under ``-- tangent of`` its output);
 * a few NumPy steps done outside primitives (``x > 0``, the copy
   ``mg.tensor`` or a transform makes of an argument, a reshape of a result).
 
@@ -43,7 +46,8 @@ class Equation:
     """One step of a program: ``outs = kind(ins, **params)``.
 
     ``kind`` is ``"primitive"`` (``op.forward``), ``"vjp"`` (argument ``index``
-    of ``op``'s VJP, operands ``g, out, *saved``), ``"split"`` (a variadic
+    of ``op``'s VJP, operands ``g, out, *saved``), ``"jvp"`` (``fn``, argument
+    ``index``'s JVP, operands ``t, out, *args``; ``phase`` "tangent"), ``"split"`` (a variadic
     op's VJP giving every part at once) with ``"part"`` (one of them),
     ``"add"`` (two gradients of one tensor), ``"call"`` (a NumPy function
     ``fn``, named ``name``) or ``"view"`` (a reshape).  ``ins`` holds slot
@@ -53,15 +57,17 @@ class Equation:
     """
 
     __slots__ = ("kind", "op", "fn", "name", "ins", "kwargs", "out", "index", "target",
-                 "unbroadcast", "as_array", "phase", "raw_is_array")
+                 "unbroadcast", "as_array", "phase", "raw_is_array", "about", "note")
 
     def __init__(self, kind, out, ins, *, op=None, fn=None, name=None, kwargs=None,
-                 index=None, target=None, as_array=False, phase="forward"):
+                 index=None, target=None, as_array=False, phase="forward", note=None):
         self.kind, self.out, self.ins, self.op, self.fn = kind, out, ins, op, fn
         self.name = name or (op.name if op is not None else kind)
         self.kwargs, self.index, self.target = kwargs or {}, index, target
         self.unbroadcast, self.as_array, self.phase = None, as_array, phase
         self.raw_is_array = None     # the forward's own result was an ndarray (replay)
+        self.about = None            # a tangent step: the slot whose tangent it computes
+        self.note = note             # a JVP step: where its rule comes from
 
 
 # ------------------------------------------------------------------ pytrees
@@ -170,12 +176,20 @@ class Program:
             return f"{names[k]}:{_type(self.values[k])}"
         head = " ".join(bind(k) for k in self.inputs)
         lines = [f"{{ lambda ; {head}. let"]
-        phase = "forward"
+        phase, about = "forward", None
         for eq in self.equations:
-            if eq.phase != phase and eq.kind != "view":
+            if eq.phase == "tangent":
+                if phase != "tangent" or eq.about != about:
+                    of = f" of {names[eq.about]}" if eq.about in names else ""
+                    lines.append(f"    -- tangent{of}")
+                phase, about = "tangent", eq.about
+            elif phase == "tangent" and eq.phase == "forward":
+                phase = "forward"       # back to the forward pass: its lines say so
+            elif eq.phase != phase and eq.kind != "view":
                 phase = eq.phase
                 lines.append(f"    -- {phase} pass")
-            lines.append("    " + _equation_text(eq, bind(eq.out), text))
+            indent = "      " if eq.phase == "tangent" else "    "
+            lines.append(indent + _equation_text(eq, bind(eq.out), text))
         outs = " ".join(text(o) for o in self.outputs)
         lines.append(f"  in ({outs}) }}")
         return "\n".join(lines)
@@ -188,7 +202,18 @@ class Program:
 
 
 def _step_name(eq):
+    if eq.kind == "jvp":
+        return f"{eq.name}.jvp[{eq.index}]"
     return f"{eq.name}.vjp[{eq.index}]" if eq.kind in ("vjp", "part") else eq.name
+
+
+#: Where a JVP step's rule comes from (forward.py), as the listing says it.
+_JVP_NOTES = {
+    "declared": "the op's JVP",
+    "elementwise": "its VJP applied to the tangent (a diagonal Jacobian is symmetric)",
+    "transpose": "the transpose trick through its VJP",
+    "numpy": "the rows of its Jacobian, one VJP each",
+}
 
 
 def _equation_text(eq, out, text):
@@ -205,7 +230,13 @@ def _equation_text(eq, out, text):
         if eq.unbroadcast is not None:
             note += f"; summed back to shape {eq.target}"
         line = f"{line:<40}  # {note}"
-    if eq.kind == "add":
+    if eq.kind == "jvp":
+        rules = eq.op.rules or ()
+        rule = rules[eq.index] if eq.index < len(rules) else ""
+        arg = "xyzw"[eq.index] if eq.index < 4 else f"arg{eq.index}"
+        rule = f" (∂/∂{arg}: {rule})" if rule and eq.op.kind == "elementwise" else ""
+        line = f"{line:<40}  # {arg}'s part{rule}: {_JVP_NOTES.get(eq.note, eq.note)}"
+    if eq.kind == "add" and eq.phase != "tangent":
         line = f"{line:<40}  # a second gradient reaches the same tensor"
     return line
 
@@ -235,7 +266,7 @@ def run_equation(eq, env):
         out = eq.fn(*args, **kwargs)
         eq.raw_is_array = out.__class__ is np.ndarray and eq.raw_is_array is not False
         return np.asarray(out) if eq.as_array and out.__class__ is not np.ndarray else out
-    if kind == "call":
+    if kind == "call" or kind == "jvp":
         return eq.fn(*args, **kwargs)
     if kind == "add":
         return args[0] + args[1]

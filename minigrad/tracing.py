@@ -3,15 +3,17 @@
 ``make_trace(f)(*args)`` (JAX's ``make_jaxpr``) and ``mg.jit`` run ``f`` with
 each array argument as a tensor and record every step computed from them
 (``program.py`` says which steps there are).  Recording costs nothing when
-off: as ``anomaly.py`` does, the recorder swaps in its versions of
-``Primitive.__call__``, ``autograd.run_backward``, the copy hook of
-``to_array`` and a few Tensor methods only while some thread traces, and puts
-back what was there (so it stacks on anomaly mode or another mode that
-swapped first).  The swapped Tensor methods are the comparisons (recorded as
-steps) and the conversions to Python values (``bool``, ``float``, ``int``,
-``.item()``): on a traced tensor those raise a
+off: as anomaly and forward mode do, the recorder is a layer of
+``Primitive.__call__`` (``add_call_layer``), the innermost one, so a call is
+recorded before forward mode computes its tangent, whatever order the modes
+began in; and it swaps in its versions of ``autograd.run_backward``, the copy
+hook of ``to_array`` and a few Tensor methods only while some thread traces,
+putting back what was there.  The swapped Tensor methods are the comparisons
+(recorded as steps) and the conversions to Python values (``bool``,
+``float``, ``int``, ``.item()``): on a traced tensor those raise a
 [`TraceError`][minigrad.errors.TraceError], since a branch taken on today's
-value would be frozen into the program.
+value would be frozen into the program.  A ``jvp`` inside the trace records
+each op's JVP call as one step (``forward.py``, ``Recorder.jvp_step``).
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ import numpy as np
 
 from . import autograd
 from .errors import TraceError
-from .primitive import Primitive, constant, holds_tensor
+from .primitive import add_call_layer, call_layers, constant, holds_tensor, remove_call_layer
 from .program import Const, Equation, Program, flatten, unflatten
 from .tensor import ARRAY_HOOK, Tensor, leaf, to_array, unwrap
 
-__all__ = ["make_trace", "trace_function", "TRACING"]
+__all__ = ["make_trace", "trace_function", "recording", "TRACING"]
 
 #: The recorder of the trace running in this thread (or task), else None.
 TRACING = contextvars.ContextVar("minigrad_trace", default=None)
@@ -44,6 +46,7 @@ class Recorder:
         self.equations = []
         self.paused = 0          # inside a VJP: its NumPy is part of one step
         self.totals = {}
+        self.tangent = None      # (primal's slot, ) while forward mode computes its tangent
 
     def new_slot(self, value):
         self.slots[id(value)] = len(self.values)
@@ -66,8 +69,57 @@ class Recorder:
         return self.ref(value)
 
     def add(self, eq):
+        if self.tangent is not None:
+            eq.phase, eq.about = "tangent", self.tangent[0]
         self.equations.append(eq)
         return eq
+
+    # ---------------------------------------------------------- the tangents
+    def tangent_begin(self, out):
+        """Steps recorded from now on compute the tangent of ``out`` (forward mode);
+        returns what ``tangent_end`` restores."""
+        before = self.tangent
+        k = self.slots.get(id(out._data if isinstance(out, Tensor) else out))
+        self.tangent = (k,) if k is not None else before
+        return before
+
+    def tangent_end(self, before):
+        self.tangent = before
+
+    def jvp_step(self, op, i, rule, how, t, o, xs, kwargs):
+        """Argument ``i``'s part of a tangent, ``rule(t, o, *xs, **kwargs)`` on arrays,
+        as one step (its NumPy is not recorded, as a VJP's is not)."""
+        self.paused += 1
+        try:
+            part = rule(t, o, *xs, **kwargs)
+        finally:
+            self.paused -= 1
+        if part is None:
+            return None
+        ins = [self.ref(t), self.ref(o)] + [self.ref(x) for x in xs]
+        kw = {k: self.deep_ref(v) for k, v in kwargs.items()}
+        if all(isinstance(r, Const) for r in ins) and all(
+                isinstance(v, Const) for v in kw.values()):
+            return part           # computed from no argument: a constant
+        eq = Equation("jvp", None, ins, op=op, fn=rule, kwargs=kw, index=i, note=how)
+        eq.out = self.new_slot(part)
+        self.add(eq)
+        return part
+
+    def sum_step(self, total, part):
+        """Two parts of one tangent added, as a step."""
+        value = total + part
+        ins = [self.ref(total), self.ref(part)]
+        if not all(isinstance(r, Const) for r in ins):
+            self.add(Equation("add", self.new_slot(value), ins))
+        return value
+
+    def as_array(self, value):
+        """``np.asarray(value)`` (a 0-d tangent), as a step, so that the array is known."""
+        arr = np.asarray(value)
+        if arr is not value:
+            self.call("asarray", np.asarray, (value,), arr)
+        return arr
 
     # ---------------------------------------------------------- the forward
     def primitive(self, op, args, kwargs, out):
@@ -164,21 +216,24 @@ _COMPARISONS = {"__lt__": np.less, "__le__": np.less_equal, "__gt__": np.greater
                 "__ge__": np.greater_equal, "__eq__": np.equal, "__ne__": np.not_equal}
 
 
-def _active():
+def recording():
+    """The recorder of the trace running here, unless it is paused (inside a step)."""
     rec = TRACING.get()
     return rec if rec is not None and not rec.paused else None
 
 
-def _recording_call(self, *args, **kwargs):
-    out = _saved["call"](self, *args, **kwargs)
-    rec = _active()
-    if rec is not None:
-        rec.primitive(self, args, kwargs, out)
-    return out
+def _wrap(below):
+    def recording_call(self, *args, **kwargs):
+        out = below(self, *args, **kwargs)
+        rec = recording()
+        if rec is not None:
+            rec.primitive(self, args, kwargs, out)
+        return out
+    return recording_call
 
 
 def _recording_backward(roots, seeds, create_graph=False, wanted=None, observer=None):
-    rec = _active()
+    rec = recording()
     if rec is None or create_graph:
         # create_graph=True runs the VJPs on tensors: their primitives are recorded.
         return _saved["backward"](roots, seeds, create_graph, wanted, observer)
@@ -186,7 +241,7 @@ def _recording_backward(roots, seeds, create_graph=False, wanted=None, observer=
 
 
 def _array_hook(data, dtype, arr):
-    rec = _active()
+    rec = recording()
     if rec is not None:
         rec.call("copy", to_array, (unwrap(data),), arr, dtype=dtype)
     previous = _saved["hook"]
@@ -195,7 +250,7 @@ def _array_hook(data, dtype, arr):
 
 def _guard(name, method):
     def guarded(self, *args):
-        rec = _active()
+        rec = recording()
         if rec is not None and id(self._data) in rec.slots:
             raise TraceError(
                 f"{name.strip('_')}() of a traced tensor (shape {self.shape}, {self.dtype}): "
@@ -213,7 +268,7 @@ def _guard(name, method):
 def _comparison(name, ufunc, method):
     def compare(self, other):
         out = method(self, other)
-        rec = _active()
+        rec = recording()
         if rec is not None:
             rec.call(name.strip("_"), ufunc, (self._data, unwrap(other)), out._data)
         return out
@@ -224,9 +279,10 @@ def _comparison(name, ufunc, method):
 def _install():
     with _lock:
         if _live[0] == 0:
-            _saved.update(call=Primitive.__call__, backward=autograd.run_backward,
-                          hook=ARRAY_HOOK[0], methods={})
-            Primitive.__call__ = _recording_call
+            _saved.update(backward=autograd.run_backward, hook=ARRAY_HOOK[0], methods={})
+            # The innermost layer: a call is recorded before forward mode (an outer
+            # layer) computes its tangent from it, in whatever order the modes began.
+            add_call_layer("trace", _wrap, depth=0)
             autograd.run_backward = _recording_backward
             ARRAY_HOOK[0] = _array_hook
             for name in _GUARDED + tuple(_COMPARISONS):
@@ -242,8 +298,7 @@ def _uninstall():
         _live[0] -= 1
         if _live[0] == 0:
             # Put back what was there, unless someone swapped in after us.
-            if Primitive.__call__ is _recording_call:
-                Primitive.__call__ = _saved["call"]
+            remove_call_layer("trace")
             if autograd.run_backward is _recording_backward:
                 autograd.run_backward = _saved["backward"]
             if ARRAY_HOOK[0] is _array_hook:
@@ -253,8 +308,7 @@ def _uninstall():
 
 
 def _intact():
-    return Primitive.__call__ is _recording_call and autograd.run_backward is \
-        _recording_backward
+    return "trace" in call_layers() and autograd.run_backward is _recording_backward
 
 
 # ------------------------------------------------------------------ tracing
@@ -329,7 +383,8 @@ def make_trace(f, static_argnums=()):
     JAX's ``make_jaxpr``: the listing shows each primitive call of the
     forward pass and, when ``f`` differentiates (``mg.grad``,
     ``mg.value_and_grad``), each VJP call of the backward pass, with the
-    shapes and dtypes of what it makes.
+    shapes and dtypes of what it makes; under ``mg.jvp``, each op's JVP
+    calls, under a ``-- tangent of`` line.
 
     >>> import numpy as np, minigrad as mg
     >>> print(mg.make_trace(mg.grad(lambda x: mg.tanh(x * 2.0).sum()))(np.ones(3)))

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..arguments import alias, dim_index, is_int
 from ..errors import DTypeError, ShapeError
-from ..primitive import composite, install_methods, normalize_axes, numpy_meaning
+from ..primitive import Primitive, composite, install_methods, normalize_axes, numpy_meaning
 from ..tensor import Tensor, install_method, leaf, unwrap
 from .core import astype as cast
 from .core import axis_tuple, concatenate, getitem, reshape, transpose, where
@@ -374,6 +374,11 @@ def _order(data, axis, descending, stable):
     return n - 1 - np.flip(reversed_order, axis)
 
 
+#: The permutation as a primitive with no gradient, called on the data: a trace records
+#: it as a step, so mg.jit sorts each call's values instead of freezing the first order.
+_order_op = Primitive("sort_order", _order).defvjp(None)
+
+
 def _gather(x, indices, axis):
     """``x`` read at ``indices`` along ``axis`` (``np.take_along_axis``), by
     ``getitem``: its gradient goes back through the permutation."""
@@ -433,7 +438,7 @@ def sort(x, dim=-1, descending=False, stable=False, *, axis=None):
         dim_index("sort", dim if axis is None else axis, 0)
         return SortResult(reshape(x, shape=()), _indices(np.zeros((), np.int64), x))
     d = _sort_dim("sort", x, dim, axis)
-    indices = _order(data, d, descending, stable)
+    indices = _order_op(data, axis=d, descending=descending, stable=stable)
     return SortResult(_gather(x, indices, d), _indices(indices, x))
 
 
@@ -452,7 +457,8 @@ def argsort(x, dim=-1, descending=False, stable=False, *, axis=None):
     if data.ndim == 0:
         dim_index("argsort", dim if axis is None else axis, 0)
         return _indices(np.zeros((), np.int64), x)
-    return _indices(_order(data, _sort_dim("argsort", x, dim, axis), descending, stable), x)
+    d = _sort_dim("argsort", x, dim, axis)
+    return _indices(_order_op(data, axis=d, descending=descending, stable=stable), x)
 
 
 install_method("sort", sort)
