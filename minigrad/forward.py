@@ -390,7 +390,7 @@ def jacfwd(f, argnums=0):
     """The Jacobian of ``f`` by forward mode, of shape ``out.shape + x.shape``.
 
     One ``jvp`` per input element (a column of the Jacobian each), where
-    [`jacrev`][minigrad.transforms.jacrev] does one backward pass per output
+    [`jacrev`][minigrad.transforms.jacobian] does one backward pass per output
     element: ``jacfwd`` is the cheaper one for functions with few inputs and
     many outputs.  With a tuple of ``argnums`` it returns a tuple.
 
