@@ -180,11 +180,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     info = machine_info()
     use_torch = not args.no_torch and info["torch"] is not None
-    print(f"minigrad convolution benchmark  {info['date']}  {info['cpu']} "
-          f"({info['cores']} cores)")
-    print(f"python {info['python']}  numpy {info['numpy']}  "
-          f"torch {info['torch'] if use_torch else 'not used'}  "
-          f"NumPy BLAS threads: {info['numpy_blas_threads']}")
+    engine.print_header("minigrad convolution benchmark", info, use_torch)
     if args.quick:
         print("QUICK MODE: one repeat; the numbers are not measurements.")
     result = run(quick=args.quick, use_torch=use_torch)

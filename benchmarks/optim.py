@@ -488,12 +488,8 @@ def main(argv=None):
 
     info = machine_info()
     use_torch = not args.no_torch and info["torch"] is not None
-    print(f"minigrad optimizer benchmarks  {info['date']}  {info['cpu']} "
-          f"({info['cores']} cores)")
-    print(f"python {info['python']}  numpy {info['numpy']}  "
-          f"torch {info['torch'] if use_torch else 'not used'}  "
-          f"NumPy BLAS threads: {info['numpy_blas_threads']}"
-          + ("  (torch: 1 thread in 1, as many as NumPy's BLAS in 2)" if use_torch else ""))
+    engine.print_header("minigrad optimizer benchmarks", info, use_torch,
+                        "  (torch: 1 thread in 1, as many as NumPy's BLAS in 2)")
     if args.quick:
         print("QUICK MODE: 200 steps, one repeat; the numbers are not measurements.")
     gabor, mlp = run(quick=args.quick, use_torch=use_torch)

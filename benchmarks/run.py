@@ -708,6 +708,15 @@ def format_table(op, mlp, chain, stack=None):
     return table_text(rows)
 
 
+def print_header(title, info, use_torch, torch_note=""):
+    """The first two lines of every benchmark script's output: what ran, where."""
+    print(f"{title}  {info['date']}  {info['cpu']} ({info['cores']} cores)")
+    print(f"python {info['python']}  numpy {info['numpy']}  "
+          f"torch {info['torch'] if use_torch else 'not used'}  "
+          f"NumPy BLAS threads: {info['numpy_blas_threads']}"
+          + (torch_note if use_torch else ""))
+
+
 def table_text(rows):
     """Rows of cells as an aligned text table: the first cell left-aligned, the
     last (the target) as it is, the rest right-aligned; a rule under the header."""
@@ -748,11 +757,8 @@ def main(argv=None):
 
     info = machine_info()
     use_torch = not args.no_torch and info["torch"] is not None
-    print(f"minigrad benchmarks  {info['date']}  {info['cpu']} ({info['cores']} cores)")
-    print(f"python {info['python']}  numpy {info['numpy']}  "
-          f"torch {info['torch'] if use_torch else 'not used'}  "
-          f"NumPy BLAS threads: {info['numpy_blas_threads']}"
-          + ("  (torch.set_num_threads to match in benchmark 2)" if use_torch else ""))
+    print_header("minigrad benchmarks", info, use_torch,
+                 "  (torch.set_num_threads to match in benchmark 2)")
     if args.quick:
         print("QUICK MODE: small sizes, one repeat; the numbers are not measurements.")
     op, mlp, chain, stack = run(quick=args.quick, use_torch=use_torch,

@@ -382,10 +382,6 @@ def test_every_declared_op_compiles_to_eager_bits_or_says_why_not(name, shapes, 
     argnums = tuple(range(len(shapes)))
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            mg.value_and_grad(loss, argnums)(*first)
-        except Exception:
-            pytest.skip("the eager call refuses these operands")
         step = mg.jit(mg.value_and_grad(loss, argnums))
         assert same_tree(step(*first), mg.value_and_grad(loss, argnums)(*first))
         try:
